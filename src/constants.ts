@@ -1,0 +1,63 @@
+// Every protocol number and default, once. The unit is in the name; the reason beside it.
+
+const KiB = 1024
+const MiB = 1024 * KiB
+
+/** Wire protocol name; the version is part of it so incompatible peers never pair. */
+export const PROTOCOL_NAME = 'bitswarm/1'
+/** Version byte inside the encoded metadata (the bytes the info hash covers). */
+export const METADATA_VERSION = 1
+
+/** Request unit. Larger than BitTorrent's 16 KiB: on this encrypted UDX transport the
+ *  per-message cost dominates, and 64 KiB keeps one block well under MAX_MESSAGE_BYTES. */
+export const BLOCK_BYTES = 64 * KiB
+
+/** Piece sizes are powers of two in this range (BitTorrent practice). */
+export const MIN_PIECE_BYTES = 16 * KiB
+export const MAX_PIECE_BYTES = 4 * MiB
+/** Automatic piece size aims at about this many pieces: few enough that metadata stays
+ *  small (a 10 GiB file → 2,560 hashes at 4 MiB), enough to trade with many peers. */
+export const TARGET_PIECE_COUNT = 1024
+/** ≤ 16 MiB of piece hashes and a bitfield ≤ 64 KiB. */
+export const MAX_PIECES = 2 ** 19
+/** SHA-256 output length: piece hashes and the info hash. */
+export const HASH_BYTES = 32
+
+/** Caps on what a remote peer controls (libtorrent max_metadata_size is 30 MiB). */
+export const MAX_METADATA_BYTES = 16 * MiB
+export const METADATA_CHUNK_BYTES = 16 * KiB
+export const MAX_FILES = 100_000
+export const MAX_PATH_DEPTH = 100
+export const MAX_NAME_BYTES = 255
+export const MAX_PATH_BYTES = 4096
+
+/** Blocks we keep requested from one peer. Keeping many in flight matters more than the
+ *  block size on this transport (measured: 1 in flight 63 MB/s, 16 in flight 154 MB/s). */
+export const MAX_REQUESTS_PER_PEER = 32
+/** Inbound requests queued per peer before it is disconnected (Transmission reqq). */
+export const MAX_INBOUND_REQUESTS = 500
+/** Pieces being assembled in memory at once: bounds the downloader's buffer memory. */
+export const MAX_PARTIAL_PIECES = 16
+/** Malformed or impossible requests tolerated before disconnecting (hypercore). */
+export const MAX_INVALID_REQUESTS = 64
+/** Hash failures attributed to a peer before it is banned (libtorrent smart-ban ≈ 2). */
+export const BAN_STRIKES = 3
+
+/** A request not answered in this time is given back to the pool. */
+export const REQUEST_TIMEOUT_MS = 30_000
+/** How often an idle downloader looks up the topic again while it has no peers: a lookup
+ *  made before the seeder's announce landed is otherwise not retried for ~10 minutes. */
+export const DISCOVERY_REFRESH_MS = 1_000
+export const DISCOVERY_REFRESH_MAX_MS = 15_000
+/** `progress` events at most 5 times a second. */
+export const PROGRESS_INTERVAL_MS = 200
+
+export const MAX_PEERS = 64
+/** hyperdht's default port; also the bootstrap command's default. */
+export const DEFAULT_BOOTSTRAP_PORT = 49737
+export const DEFAULT_BOOTSTRAP_HOST = '127.0.0.1'
+
+/** Suffix of the in-progress name; the final name only appears once every piece verified. */
+export const PARTIAL_SUFFIX = '.bitswarm-part'
+/** Concurrent piece reads while hashing a share: bounded memory, overlapped I/O. */
+export const HASH_READ_CONCURRENCY = 4

@@ -1,0 +1,87 @@
+// Every error bitswarm raises carries a stable `code`; the message is for people.
+
+export type ErrorCode =
+  | 'ERR_INVALID_LINK'
+  | 'ERR_INVALID_METADATA'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_PIECE_SIZE'
+  | 'ERR_TOO_MANY_PIECES'
+  | 'ERR_HASH_MISMATCH'
+  | 'ERR_METADATA_MISMATCH'
+  | 'ERR_PROTOCOL'
+  | 'ERR_NOT_FOUND'
+  | 'ERR_NOT_READABLE'
+  | 'ERR_NOT_WRITABLE'
+  | 'ERR_FILE_EXISTS'
+  | 'ERR_BOOTSTRAP_UNREACHABLE'
+  | 'ERR_TIMEOUT'
+  | 'ERR_CLOSED'
+  | 'ERR_IO'
+
+export class BitswarmError extends Error {
+  readonly code: ErrorCode
+
+  constructor (code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'BitswarmError'
+    this.code = code
+  }
+}
+
+export function isBitswarmError (err: unknown): err is BitswarmError {
+  return err instanceof BitswarmError
+}
+
+export const invalidLink = (why: string): BitswarmError =>
+  new BitswarmError('ERR_INVALID_LINK', `invalid link: ${why}`)
+
+export const invalidMetadata = (why: string, cause?: unknown): BitswarmError =>
+  new BitswarmError('ERR_INVALID_METADATA', `invalid metadata: ${why}`, { cause })
+
+export const invalidOption = (why: string): BitswarmError =>
+  new BitswarmError('ERR_INVALID_OPTION', why)
+
+export const invalidPieceSize = (why: string): BitswarmError =>
+  new BitswarmError('ERR_INVALID_PIECE_SIZE', `invalid piece size: ${why}`)
+
+export const tooManyPieces = (pieces: number, max: number): BitswarmError =>
+  new BitswarmError('ERR_TOO_MANY_PIECES', `${pieces} pieces exceed the limit of ${max}; use a larger piece size`)
+
+export const hashMismatch = (piece: number): BitswarmError =>
+  new BitswarmError('ERR_HASH_MISMATCH', `piece ${piece} does not match its hash`)
+
+export const metadataMismatch = (): BitswarmError =>
+  new BitswarmError('ERR_METADATA_MISMATCH', 'metadata received from a peer does not match the info hash')
+
+export const protocolError = (why: string, cause?: unknown): BitswarmError =>
+  new BitswarmError('ERR_PROTOCOL', `protocol violation: ${why}`, { cause })
+
+export const notFound = (path: string): BitswarmError =>
+  new BitswarmError('ERR_NOT_FOUND', `no such file or folder: ${path}`)
+
+export const notReadable = (path: string, cause?: unknown): BitswarmError =>
+  new BitswarmError('ERR_NOT_READABLE', `cannot read ${path}`, { cause })
+
+export const notWritable = (path: string, cause?: unknown): BitswarmError =>
+  new BitswarmError('ERR_NOT_WRITABLE', `cannot write to ${path}`, { cause })
+
+export const fileExists = (path: string): BitswarmError =>
+  new BitswarmError('ERR_FILE_EXISTS', `${path} already exists (use --force to overwrite)`)
+
+export const bootstrapUnreachable = (nodes: string): BitswarmError =>
+  new BitswarmError('ERR_BOOTSTRAP_UNREACHABLE', `no DHT bootstrap node answered (${nodes})`)
+
+export const timedOut = (what: string): BitswarmError =>
+  new BitswarmError('ERR_TIMEOUT', `timed out: ${what}`)
+
+export const closed = (what: string): BitswarmError =>
+  new BitswarmError('ERR_CLOSED', `${what} is closed`)
+
+export const ioError = (what: string, cause?: unknown): BitswarmError =>
+  new BitswarmError('ERR_IO', `${what}: ${describeCause(cause)}`, { cause })
+
+/** The operating system's words for an I/O failure, without a stack. */
+function describeCause (cause: unknown): string {
+  if (cause instanceof Error) return (cause as NodeJS.ErrnoException).code ?? cause.message
+  return String(cause)
+}

@@ -1,0 +1,137 @@
+// Narrow typings for the parts of the hyperswarm family that bitswarm uses.
+// None of these packages ship TypeScript declarations.
+
+declare module 'hyperdht' {
+  import type { EventEmitter } from 'node:events'
+
+  export interface DHTOptions {
+    bootstrap?: Array<string | { host: string, port: number }>
+    host?: string
+    port?: number
+    firewalled?: boolean
+    ephemeral?: boolean
+  }
+
+  export interface KeyPair { publicKey: Buffer, secretKey: Buffer }
+
+  export default class DHT extends EventEmitter {
+    constructor (opts?: DHTOptions)
+    static bootstrapper (port: number, host: string, opts?: DHTOptions): DHT
+    static keyPair (seed?: Buffer): KeyPair
+    readonly destroyed: boolean
+    readonly bootstrapped: boolean
+    ready (): Promise<void>
+    fullyBootstrapped (): Promise<void>
+    address (): { host: string, port: number }
+    toArray (): Array<{ host: string, port: number }>
+    destroy (): Promise<void>
+  }
+}
+
+declare module 'hyperdht/testnet.js' {
+  import type DHT from 'hyperdht'
+  import type { DHTOptions } from 'hyperdht'
+  export interface Testnet {
+    nodes: DHT[]
+    bootstrap: Array<{ host: string, port: number }>
+    createNode (opts?: DHTOptions): DHT
+    destroy (): Promise<void>
+  }
+  export default function createTestnet (size?: number, opts?: { host?: string, port?: number }): Promise<Testnet>
+}
+
+declare module 'hyperswarm' {
+  import type { EventEmitter } from 'node:events'
+  import type { Duplex } from 'node:stream'
+  import type DHT from 'hyperdht'
+  import type { KeyPair } from 'hyperdht'
+
+  /** A Noise-encrypted, message-framed connection (@hyperswarm/secret-stream). */
+  export interface SecretStream extends Duplex {
+    readonly remotePublicKey: Buffer
+    readonly publicKey: Buffer
+    readonly handshakeHash: Buffer
+    readonly isInitiator: boolean
+    userData: unknown
+  }
+
+  export interface PeerInfo {
+    readonly publicKey: Buffer
+    readonly client: boolean
+    ban (banned?: boolean): void
+    reconnect (enabled: boolean): void
+  }
+
+  export interface PeerDiscovery {
+    flushed (): Promise<void>
+    refresh (opts?: { client?: boolean, server?: boolean }): Promise<void>
+    destroy (): Promise<void>
+  }
+
+  export interface SwarmOptions {
+    dht?: DHT
+    keyPair?: KeyPair
+    maxPeers?: number
+    backoffs?: number[]
+    jitter?: number
+  }
+
+  export default class Hyperswarm extends EventEmitter {
+    constructor (opts?: SwarmOptions)
+    readonly dht: DHT
+    readonly keyPair: KeyPair
+    readonly connections: Set<SecretStream>
+    readonly connecting: number
+    join (topic: Buffer, opts?: { server?: boolean, client?: boolean }): PeerDiscovery
+    leave (topic: Buffer): Promise<void>
+    flush (): Promise<void>
+    destroy (): Promise<void>
+    on (event: 'connection', listener: (conn: SecretStream, info: PeerInfo) => void): this
+    on (event: string, listener: (...args: any[]) => void): this
+  }
+}
+
+declare module 'protomux' {
+  import type { Duplex } from 'node:stream'
+
+  export interface Encoding<T> {
+    preencode (state: unknown, value: T): void
+    encode (state: unknown, value: T): void
+    decode (state: unknown): T
+  }
+
+  export interface Message<T> {
+    send (value: T): boolean
+  }
+
+  export interface Channel {
+    readonly opened: boolean
+    readonly closed: boolean
+    readonly drained: boolean
+    readonly handshake: unknown
+    addMessage<T> (opts: { encoding: Encoding<T>, onmessage: (value: T) => void | Promise<void> }): Message<T>
+    open (handshake?: unknown): void
+    close (): void
+    cork (): void
+    uncork (): void
+  }
+
+  export interface ChannelOptions<H> {
+    protocol: string
+    id?: Buffer | null
+    unique?: boolean
+    handshake?: Encoding<H>
+    onopen?: (handshake: H) => void | Promise<void>
+    onclose?: (isRemote: boolean) => void
+    ondrain?: () => void
+  }
+
+  export default class Protomux {
+    static from (stream: Duplex | Protomux): Protomux
+    readonly stream: Duplex
+    createChannel<H> (opts: ChannelOptions<H>): Channel | null
+    pair (opts: { protocol: string, id?: Buffer | null }, notify: (id: Buffer | null) => void): void
+    unpair (opts: { protocol: string, id?: Buffer | null }): void
+    opened (opts: { protocol: string, id?: Buffer | null }): boolean
+  }
+}
