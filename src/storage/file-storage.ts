@@ -1,0 +1,244 @@
+// The file backend: a share read in place, or a download written under its partial name and
+// renamed when complete. Reads and writes are positional, on handles a FilePool keeps open;
+// no file is ever read whole.
+
+import { type FileHandle, open, stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { FILE_IO_CONCURRENCY, PARTIAL_SUFFIX } from '../constants.js'
+import { closed, fileExists, ioError, notReadable, notWritable } from '../errors.js'
+import type { FileSpan } from '../types.js'
+import { forEachLimited } from './concurrent.js'
+import { FilePool } from './file-pool.js'
+import { readFailure, writeFailure } from './fs-errors.js'
+import { Layout } from './layout.js'
+import { ensureWritableDir, entryAt, moveIntoPlace, preparePartial } from './partial.js'
+import { filePath, isSingleFile, safeComponent } from './paths.js'
+import { readExactly, writeExactly } from './positional.js'
+import type { PieceStorage, StorageMetadata } from './storage.js'
+
+/** Where a storage's content is, and whether it may be written there. */
+interface Location {
+  root: string
+  writable: boolean
+}
+
+export class FileStorage implements PieceStorage {
+  protected readonly meta: StorageMetadata
+  private readonly layout: Layout
+  /** The shared file or folder, or the partial being written (the final path once done). */
+  private location: Location
+  private files: FilePool
+  /** Reads and writes under way, waited for before the files are closed or moved. */
+  private readonly running = new Set<Promise<unknown>>()
+  /** Set while the content is being moved: reads and writes wait for it rather than fail. */
+  private moving: Promise<void> | null = null
+  private closed = false
+
+  constructor (root: string, meta: StorageMetadata, writable: boolean) {
+    this.meta = meta
+    this.layout = new Layout(meta.info)
+    this.location = { root, writable }
+    this.files = this.newPool()
+  }
+
+  async read (piece: number, offset: number, length: number): Promise<Buffer> {
+    const pieceLength = this.layout.pieceLength(piece)
+    if (!Number.isSafeInteger(offset) || offset < 0 || length < 0 || offset + length > pieceLength) {
+      throw new RangeError(`read of ${length} bytes at ${offset} outside piece ${piece} of ${pieceLength} bytes`)
+    }
+    return await this.run(async () => {
+      const block = Buffer.allocUnsafe(length)
+      await this.eachSpan(this.layout.spans(piece * this.layout.pieceSize + offset, length), async (span, at) => {
+        const path = this.pathOf(span.file)
+        const got = await this.files.use(span.file, (handle) => readExactly(handle, block, at, span.length, span.fileOffset))
+          .catch((err: unknown) => { throw readFailure(path, err) })
+        if (got < span.length) throw ioError(`cannot read ${path}`, 'it ended early (did it change since it was shared?)')
+      })
+      return block
+    })
+  }
+
+  async writePiece (piece: number, data: Uint8Array): Promise<void> {
+    const pieceLength = this.layout.pieceLength(piece)
+    if (data.byteLength !== pieceLength) {
+      throw new RangeError(`piece ${piece} is ${pieceLength} bytes, got ${data.byteLength}`)
+    }
+    await this.run(async () => {
+      if (!this.location.writable) throw notWritable(this.location.root, 'opened read-only')
+      await this.eachSpan(this.layout.pieceSpans(piece), async (span, at) => {
+        const path = this.pathOf(span.file)
+        await this.files.use(span.file, (handle) => writeExactly(handle, data, at, span.length, span.fileOffset))
+          .catch((err: unknown) => { throw writeFailure(path, err) })
+      })
+    })
+  }
+
+  /** Waits for the reads and writes under way, then closes every file. */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    while (this.moving !== null) await this.moving
+    await Promise.allSettled([...this.running])
+    await this.closeFiles()
+  }
+
+  /** Closes every file once the reads and writes under way are done, runs `move` and goes on
+   *  from the location it returns (or, if it fails, from where it was). */
+  protected async relocate (move: () => Promise<Location>): Promise<void> {
+    if (this.closed) throw closed('storage')
+    while (this.moving !== null) await this.moving
+    let settle!: () => void
+    this.moving = new Promise((resolve) => { settle = resolve })
+    try {
+      await Promise.allSettled([...this.running])
+      await this.closeFiles() // a deferred write error surfaces here, before anything moves
+      this.location = await move()
+    } finally {
+      this.files = this.newPool()
+      this.moving = null
+      settle()
+    }
+  }
+
+  private async run<T> (operation: () => Promise<T>): Promise<T> {
+    while (this.moving !== null) await this.moving
+    if (this.closed) throw closed('storage')
+    const running = operation()
+    const forget = (): void => { this.running.delete(running) }
+    this.running.add(running)
+    running.then(forget, forget)
+    return await running
+  }
+
+  /** Runs `task` for each span with the span's offset in the piece or block. A piece of a
+   *  folder share may cover many small files: their I/O overlaps, a few files at a time. */
+  private async eachSpan (spans: FileSpan[], task: (span: FileSpan, at: number) => Promise<void>): Promise<void> {
+    if (spans.length === 1) return await task(spans[0]!, 0) // the common case, kept direct
+    const starts: number[] = []
+    let at = 0
+    for (const span of spans) {
+      starts.push(at)
+      at += span.length
+    }
+    await forEachLimited(spans.length, FILE_IO_CONCURRENCY, (i) => task(spans[i]!, starts[i]!))
+  }
+
+  private async closeFiles (): Promise<void> {
+    try {
+      await this.files.close()
+    } catch (err) {
+      throw ioError(`cannot close the files of ${this.location.root}`, err)
+    }
+  }
+
+  private newPool (): FilePool {
+    const { root, writable } = this.location
+    return new FilePool((file) => {
+      const path = filePath(root, this.meta.info, file)
+      return writable ? openForWriting(path) : openForReading(path, this.meta.info.files[file]!.length)
+    })
+  }
+
+  private pathOf (file: number): string {
+    return filePath(this.location.root, this.meta.info, file)
+  }
+}
+
+export class DownloadStorage extends FileStorage {
+  /** Where the content is written meanwhile: finalPath + PARTIAL_SUFFIX. */
+  readonly partialPath: string
+  readonly finalPath: string
+  /** A partial from an interrupted run was found and kept: its pieces are worth rechecking.
+   *  False for a fresh download, whose content is all holes. */
+  readonly resumed: boolean
+  private readonly force: boolean
+  private finalizing: Promise<string> | null = null
+
+  constructor (finalPath: string, meta: StorageMetadata, resumed: boolean, force: boolean) {
+    super(finalPath + PARTIAL_SUFFIX, meta, true)
+    this.partialPath = finalPath + PARTIAL_SUFFIX
+    this.finalPath = finalPath
+    this.resumed = resumed
+    this.force = force
+  }
+
+  /** Gives the content its final name; call once every piece is written and verified.
+   *  Reads go on from the final path afterwards (so a finished download can seed) and
+   *  writes are refused. Returns the final path. If it fails (say the final name appeared
+   *  meanwhile), the partial is intact, still writable, and finalize may be tried again. */
+  finalize (): Promise<string> {
+    this.finalizing ??= this.relocate(async () => {
+      await moveIntoPlace(this.partialPath, this.finalPath, isSingleFile(this.meta.info), this.force)
+      return { root: this.finalPath, writable: false }
+    }).then(() => this.finalPath, (err: unknown) => {
+      this.finalizing = null
+      throw err
+    })
+    return this.finalizing
+  }
+}
+
+/** Read-only storage over the original file or folder being shared: `rootPath` is the file
+ *  itself, or the folder whose files are at rootPath/…path. */
+export async function openShare (rootPath: string, meta: StorageMetadata): Promise<FileStorage> {
+  const root = resolve(rootPath)
+  const single = isSingleFile(meta.info)
+  let isFile: boolean
+  try {
+    isFile = (await stat(root)).isFile()
+  } catch (err) {
+    throw readFailure(root, err)
+  }
+  if (single !== isFile) {
+    throw notReadable(root, new Error(single ? 'the share is a single file, this is not a file' : 'the share is a folder, this is not a folder'))
+  }
+  return new FileStorage(root, meta, false)
+}
+
+export interface DownloadOptions {
+  /** Replace an existing entry at the final path (only once the new content is complete). */
+  force?: boolean
+}
+
+/** Storage for a download into `outDir`: written at outDir/name + PARTIAL_SUFFIX, renamed to
+ *  outDir/name by finalize(). A partial left by an interrupted run is kept and reused. */
+export async function createDownload (outDir: string, meta: StorageMetadata, opts: DownloadOptions = {}): Promise<DownloadStorage> {
+  const dir = resolve(outDir)
+  const force = opts.force === true
+  const finalPath = join(dir, safeComponent(meta.name, 'name'))
+  await ensureWritableDir(dir)
+  // Checked before anything is written, so a refused download leaves no trace.
+  if (!force && (await entryAt(finalPath)) !== null) throw fileExists(finalPath)
+  const resumed = await preparePartial(finalPath + PARTIAL_SUFFIX, meta.info, force)
+  return new DownloadStorage(finalPath, meta, resumed, force)
+}
+
+/** Opens a file of the partial; preparePartial created it, so a missing file is an error
+ *  (it was removed during the download), not something to recreate empty. */
+async function openForWriting (path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r+')
+  } catch (err) {
+    throw writeFailure(path, err)
+  }
+}
+
+/** Opens a shared file, refusing one whose size is not the one it was shared with: its
+ *  pieces would fail every peer's hash check. */
+async function openForReading (path: string, length: number): Promise<FileHandle> {
+  let handle: FileHandle
+  try {
+    handle = await open(path, 'r')
+  } catch (err) {
+    throw readFailure(path, err)
+  }
+  try {
+    const { size } = await handle.stat()
+    if (size !== length) throw ioError(`cannot read ${path}`, `it is ${size} bytes, the share says ${length} (did it change since it was shared?)`)
+    return handle
+  } catch (err) {
+    // The reason it is refused is what matters; a failure to close adds nothing to it.
+    await handle.close().catch(() => {})
+    throw readFailure(path, err)
+  }
+}
