@@ -36,8 +36,11 @@ export const MAX_PATH_BYTES = 4096
 export const MAX_REQUESTS_PER_PEER = 32
 /** Inbound requests queued per peer before it is disconnected (Transmission reqq). */
 export const MAX_INBOUND_REQUESTS = 500
-/** Pieces being assembled in memory at once: bounds the downloader's buffer memory. */
-export const MAX_PARTIAL_PIECES = 16
+/** Bytes of pieces being assembled in memory at once: bounds the downloader's buffers
+ *  (a partial piece is held whole so it is hashed once and written once). */
+export const MAX_PARTIAL_BYTES = 32 * MiB
+/** …but always enough pieces in progress to keep several peers busy on large pieces. */
+export const MIN_PARTIAL_PIECES = 4
 /** Malformed or impossible requests tolerated before disconnecting (hypercore). */
 export const MAX_INVALID_REQUESTS = 64
 /** Hash failures attributed to a peer before it is banned (libtorrent smart-ban ≈ 2). */
@@ -61,3 +64,10 @@ export const DEFAULT_BOOTSTRAP_HOST = '127.0.0.1'
 export const PARTIAL_SUFFIX = '.bitswarm-part'
 /** Concurrent piece reads while hashing a share: bounded memory, overlapped I/O. */
 export const HASH_READ_CONCURRENCY = 4
+/** File handles one storage keeps open at once: a folder share may hold 100,000 files, far
+ *  past the process's descriptor limit. The least recently used idle handle closes first
+ *  (libtorrent's file pool keeps 40). */
+export const MAX_OPEN_FILES = 128
+/** Files read, written or laid out at once by storage: on shares of many small files the cost
+ *  is per-file system calls, which overlap well on the I/O thread pool. */
+export const FILE_IO_CONCURRENCY = 16

@@ -23,6 +23,7 @@ declare module 'hyperdht' {
     ready (): Promise<void>
     fullyBootstrapped (): Promise<void>
     address (): { host: string, port: number }
+    ping (node: { host: string, port: number }): Promise<unknown>
     toArray (): Array<{ host: string, port: number }>
     destroy (): Promise<void>
   }
