@@ -1,0 +1,62 @@
+// The events a session emits: the one contract between the node and everything that
+// watches it (the CLI's views, the --json stream, the tests). Kebab-case names.
+
+import type { BitswarmError } from '../errors.js'
+import type { SessionStatus } from './status.js'
+
+export interface ContentDescription {
+  infoHash: string
+  name: string
+  totalBytes: number
+  pieceCount: number
+  pieceSize: number
+}
+
+export interface PeerStats {
+  id: string
+  /** Payload bytes received from / sent to this peer in this run. */
+  downloaded: number
+  uploaded: number
+  downloadRate: number
+  uploadRate: number
+  piecesReceived: number
+  piecesSent: number
+  /** Whether the remote chokes us / we choke it. */
+  choked: boolean
+  choking: boolean
+  interested: boolean
+  /** Requests we have outstanding with this peer. */
+  requests: number
+}
+
+export interface SessionStats {
+  have: number
+  pieceCount: number
+  totalBytes: number
+  /** Payload bytes received from the network in this run (not counting resumed data). */
+  downloaded: number
+  uploaded: number
+  downloadRate: number
+  uploadRate: number
+  peers: number
+  hashFailures: number
+}
+
+export interface SessionEvents {
+  status: { status: SessionStatus, previous: SessionStatus }
+  /** The content is known: at once when sharing, after the metadata exchange when fetching. */
+  metadata: ContentDescription
+  'peer-add': { id: string }
+  'peer-remove': { id: string, reason: string }
+  'piece-verified': { piece: number, from: string | null }
+  'piece-failed': { piece: number, from: string[] }
+  /** Emitted at most every PROGRESS_INTERVAL_MS while the session is active. */
+  stats: SessionStats
+  'peer-stats': PeerStats[]
+  done: { path: string, totalBytes: number, downloaded: number, uploaded: number, seconds: number }
+  /** Something went wrong with one peer or one attempt; the session goes on. */
+  warning: { code: string, message: string, peer?: string }
+  /** The session cannot go on (disk full, output exists…); it closes after this. */
+  error: BitswarmError
+  close: { reason: string }
+}

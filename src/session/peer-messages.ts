@@ -1,0 +1,73 @@
+// Dispatches each wire message from a peer to the part of the session that owns it.
+// Messages that arrive before they can make sense are kept (a bitfield before we know the
+// piece count) or refused; nothing a peer sends can throw out of here.
+
+import { MAX_PIECES } from '../constants.js'
+import type { MessageHandlers } from '../wire/channel.js'
+import type { MetadataFetcher } from './metadata-fetcher.js'
+import type { Peer } from './peer.js'
+import type { Session } from './session.js'
+
+export class PeerMessages {
+  private readonly session: Session
+  private readonly fetcher: MetadataFetcher
+
+  constructor (session: Session, fetcher: MetadataFetcher) {
+    this.session = session
+    this.fetcher = fetcher
+  }
+
+  /** Handlers for one channel; `current` is null until the channel has opened. */
+  handlersFor (current: () => Peer | null): MessageHandlers {
+    const session = this.session
+    const fetcher = this.fetcher
+    const on = <T>(handle: (peer: Peer, message: T) => void) => (message: T): void => {
+      const peer = current()
+      if (peer === null) return
+      try {
+        handle(peer, message)
+      } catch (err) {
+        session.dropPeer(peer, err instanceof Error ? err.message : String(err))
+      }
+    }
+
+    return {
+      'metadata-request': on((peer, m) => session.serveMetadata(peer, m.index)),
+      'metadata-data': on((peer, m) => fetcher.onData(peer, m)),
+      'metadata-reject': on((peer) => fetcher.onReject(peer)),
+      bitfield: on((peer, m) => {
+        if (peer.has !== null || peer.pendingBitfield !== null) throw new Error('sent a second bitfield')
+        peer.pendingBitfield = m.bytes
+        fetcher.onPeerHasMetadata(peer)
+        session.startTrading(peer)
+      }),
+      have: on((peer, m) => {
+        if (peer.has === null) {
+          if (peer.pendingHaves.length >= MAX_PIECES) throw new Error('sent too many haves')
+          peer.pendingHaves.push(m.piece)
+          return
+        }
+        if (m.piece >= peer.has.length) throw new Error(`announced piece ${m.piece} of ${peer.has.length}`)
+        if (peer.has.set(m.piece)) session.transfer?.downloader.onHave(peer, m.piece)
+      }),
+      request: on((peer, m) => {
+        const t = session.transfer
+        if (t === null) peer.wire.send('reject', m)
+        else t.uploader.onRequest(peer, m)
+      }),
+      block: on((peer, m) => session.transfer?.downloader.onBlock(peer, m)),
+      cancel: on((peer, m) => session.transfer?.uploader.onCancel(peer, m)),
+      reject: on((peer, m) => session.transfer?.downloader.onReject(peer, m)),
+      choke: on((peer) => {
+        if (session.transfer === null) peer.choked = true
+        else session.transfer.downloader.onChoke(peer)
+      }),
+      unchoke: on((peer) => {
+        if (session.transfer === null) peer.choked = false
+        else session.transfer.downloader.onUnchoke(peer)
+      }),
+      interested: on((peer) => { peer.remoteInterested = true }),
+      'not-interested': on((peer) => { peer.remoteInterested = false })
+    }
+  }
+}

@@ -1,0 +1,291 @@
+// One share, downloading and/or seeding (libtorrent's "torrent"). It coordinates: peers come
+// and go through `attach`, messages are dispatched to the metadata fetcher, the downloader
+// and the uploader, and everything worth showing leaves as a typed event.
+
+import type { SecretStream } from 'hyperswarm'
+import type { Bitfield } from '../bitfield.js'
+import { BAN_STRIKES, METADATA_CHUNK_BYTES, PROGRESS_INTERVAL_MS } from '../constants.js'
+import { BitswarmError, ioError, isBitswarmError } from '../errors.js'
+import { discoveryKeyOf } from '../metadata/info-hash.js'
+import type { Metadata } from '../metadata/metadata.js'
+import type { PieceStorage } from '../storage/storage.js'
+import { TypedEmitter } from '../typed-emitter.js'
+import { WireChannel } from '../wire/channel.js'
+import { Downloader } from './downloader.js'
+import type { SessionEvents, SessionStats } from './events.js'
+import { MetadataFetcher } from './metadata-fetcher.js'
+import { Peer } from './peer.js'
+import { PeerMessages } from './peer-messages.js'
+import { canMove, type SessionStatus } from './status.js'
+import { Uploader } from './uploader.js'
+
+/** Where a session's pieces live: the original files when sharing, a partial when fetching. */
+export interface StorageProvider {
+  /** Opens the storage and says which pieces it already holds (verified). */
+  open (meta: Metadata, onChecked?: (piece: number) => void): Promise<{ storage: PieceStorage, have: Bitfield }>
+  /** Called once every piece is held and verified; returns the content's final path. */
+  finalize (): Promise<string>
+}
+
+export interface SessionOptions {
+  infoHash: Buffer
+  storage: StorageProvider
+  /** Known when sharing; fetched from peers otherwise. */
+  metadata?: Metadata
+}
+
+/** The parts that exist once the metadata is known and the storage open. */
+export interface Transfer {
+  meta: Metadata
+  storage: PieceStorage
+  downloader: Downloader
+  uploader: Uploader
+}
+
+export class Session extends TypedEmitter<SessionEvents> {
+  readonly infoHash: Buffer
+  readonly discoveryKey: Buffer
+  readonly peers = new Map<string, Peer>()
+  status: SessionStatus = 'opening'
+  transfer: Transfer | null = null
+  private readonly provider: StorageProvider
+  private readonly fetcher: MetadataFetcher
+  private readonly messages: PeerMessages
+  private metadata: Metadata | null
+  private readonly startedAt = Date.now()
+  private timer: NodeJS.Timeout | null = null
+  private closing: Promise<void> | null = null
+
+  constructor (opts: SessionOptions) {
+    super()
+    this.infoHash = opts.infoHash
+    this.discoveryKey = discoveryKeyOf(opts.infoHash)
+    this.provider = opts.storage
+    this.metadata = opts.metadata ?? null
+    this.fetcher = new MetadataFetcher(this.infoHash, {
+      peers: () => this.peers.values(),
+      onMetadata: (meta) => { void this.onMetadata(meta) },
+      onBadMetadata: (peer, err) => this.dropPeer(peer, `sent bad metadata: ${describe(err)}`)
+    })
+    this.messages = new PeerMessages(this, this.fetcher)
+  }
+
+  get meta (): Metadata | null { return this.metadata }
+
+  /** Starts the session: opens storage at once if the metadata is known. */
+  start (): void {
+    this.timer = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS)
+    if (this.metadata !== null) void this.onMetadata(this.metadata)
+    else this.moveTo('fetching-metadata')
+  }
+
+  /** Opens this share's channel on a connection; the peer joins once both sides opened. */
+  attach (stream: SecretStream): void {
+    if (this.status === 'closing' || this.status === 'closed') return
+    const id = stream.remotePublicKey.toString('hex')
+    let peer: Peer | null = null
+    const wire = WireChannel.open(stream, this.discoveryKey, this.infoHash, {
+      ...this.messages.handlersFor(() => peer),
+      onopen: () => { peer = this.addPeer(id, wire!) },
+      onclose: (reason) => { if (peer !== null) this.removePeer(peer, reason) },
+      ondrain: () => { if (peer !== null) this.transfer?.uploader.onDrain(peer) }
+    })
+  }
+
+  stats (): SessionStats {
+    const t = this.transfer
+    let downloadRate = 0
+    let uploadRate = 0
+    for (const peer of this.peers.values()) {
+      downloadRate += peer.download.rate
+      uploadRate += peer.upload.rate
+    }
+    return {
+      have: t?.downloader.have.size ?? 0,
+      pieceCount: this.metadata?.pieceCount ?? 0,
+      totalBytes: this.metadata?.totalBytes ?? 0,
+      downloaded: t?.downloader.downloaded ?? 0,
+      uploaded: t?.uploader.uploaded ?? 0,
+      downloadRate,
+      uploadRate,
+      peers: this.peers.size,
+      hashFailures: t?.downloader.hashFailures ?? 0
+    }
+  }
+
+  close (reason = 'closed'): Promise<void> {
+    this.closing ??= this.shutdown(reason)
+    return this.closing
+  }
+
+  /** A peer broke the protocol: its connection goes. */
+  dropPeer (peer: Peer, why: string): void {
+    this.emit('warning', { code: 'ERR_PROTOCOL', message: `peer ${peer.id.slice(0, 8)} ${why}`, peer: peer.id })
+    peer.wire.destroy(why)
+  }
+
+  /** Answers one metadata chunk request from what we hold. */
+  serveMetadata (peer: Peer, index: number): void {
+    const meta = this.metadata
+    if (meta === null || this.transfer === null) {
+      peer.wire.send('metadata-reject', { index })
+      return
+    }
+    const start = index * METADATA_CHUNK_BYTES
+    if (start >= meta.bytes.length) {
+      this.dropPeer(peer, `asked for metadata chunk ${index} of a ${meta.bytes.length}-byte metadata`)
+      return
+    }
+    const data = meta.bytes.subarray(start, start + METADATA_CHUNK_BYTES)
+    peer.wire.send('metadata-data', { index, totalBytes: meta.bytes.length, data })
+  }
+
+  /** The remote's pieces are known and we can trade: start exchanging. */
+  startTrading (peer: Peer): void {
+    const t = this.transfer
+    if (t === null || peer.has !== null || peer.pendingBitfield === null) return
+    try {
+      peer.learnPieceCount(t.meta.pieceCount)
+    } catch (err) {
+      this.dropPeer(peer, describe(err))
+      return
+    }
+    t.downloader.onPeerReady(peer)
+  }
+
+  private addPeer (id: string, wire: WireChannel): Peer {
+    const previous = this.peers.get(id)
+    if (previous !== undefined) this.removePeer(previous, 'replaced by a newer connection')
+    const peer = new Peer(id, wire)
+    this.peers.set(id, peer)
+    // No choker yet: every peer is served.
+    peer.choking = false
+    wire.send('unchoke', null)
+    if (this.transfer !== null) wire.send('bitfield', { bytes: this.transfer.downloader.have.toBytes() })
+    this.emit('peer-add', { id })
+    if (this.metadata === null) this.fetcher.onPeerOpen()
+    return peer
+  }
+
+  private removePeer (peer: Peer, reason: string): void {
+    if (this.peers.get(peer.id) !== peer) return
+    this.peers.delete(peer.id)
+    if (!peer.wire.closed) peer.wire.close(reason)
+    this.fetcher.onPeerGone(peer)
+    this.transfer?.downloader.onPeerGone(peer)
+    this.emit('peer-remove', { id: peer.id, reason })
+  }
+
+  private async onMetadata (meta: Metadata): Promise<void> {
+    this.metadata = meta
+    this.emit('metadata', {
+      infoHash: this.infoHash.toString('hex'),
+      name: meta.name,
+      totalBytes: meta.totalBytes,
+      pieceCount: meta.pieceCount,
+      pieceSize: meta.pieceSize
+    })
+    let opened: { storage: PieceStorage, have: Bitfield }
+    try {
+      opened = await this.provider.open(meta, () => this.moveTo('checking'))
+    } catch (err) {
+      this.fail(err)
+      return
+    }
+    if (this.status === 'closing' || this.status === 'closed') {
+      await opened.storage.close()
+      return
+    }
+    this.transfer = this.createTransfer(meta, opened.storage, opened.have)
+    for (const peer of this.peers.values()) {
+      peer.wire.send('bitfield', { bytes: opened.have.toBytes() })
+      this.startTrading(peer)
+    }
+    if (opened.have.complete) await this.onComplete()
+    else this.moveTo('downloading')
+  }
+
+  private createTransfer (meta: Metadata, storage: PieceStorage, have: Bitfield): Transfer {
+    const onMisbehaving = (peer: Peer, why: string): void => this.dropPeer(peer, why)
+    const downloader = new Downloader(meta, storage, have, {
+      peers: () => this.peers.values(),
+      onPieceVerified: (piece, from) => this.onPieceVerified(piece, from),
+      onPieceFailed: (piece, from) => this.onPieceFailed(piece, from),
+      onMisbehaving,
+      onStorageError: (err) => this.fail(err)
+    })
+    const uploader = new Uploader(meta, storage, have, {
+      onMisbehaving,
+      onReadError: (err) => this.emit('warning', { code: 'ERR_IO', message: describe(ioError('reading a piece', err)) })
+    })
+    return { meta, storage, downloader, uploader }
+  }
+
+  private onPieceVerified (piece: number, from: string | null): void {
+    for (const peer of this.peers.values()) peer.wire.send('have', { piece })
+    this.emit('piece-verified', { piece, from })
+    if (this.transfer?.downloader.complete === true) void this.onComplete()
+  }
+
+  private onPieceFailed (piece: number, from: string[]): void {
+    this.emit('piece-failed', { piece, from })
+    for (const id of from) {
+      const peer = this.peers.get(id)
+      if (peer !== undefined && ++peer.hashFailures >= BAN_STRIKES) this.dropPeer(peer, `sent ${peer.hashFailures} pieces that failed their hash`)
+    }
+  }
+
+  private async onComplete (): Promise<void> {
+    let path: string
+    try {
+      path = await this.provider.finalize()
+    } catch (err) {
+      this.fail(err)
+      return
+    }
+    const stats = this.stats()
+    this.moveTo('seeding')
+    this.emit('stats', stats)
+    this.emit('done', {
+      path,
+      totalBytes: stats.totalBytes,
+      downloaded: stats.downloaded,
+      uploaded: stats.uploaded,
+      seconds: (Date.now() - this.startedAt) / 1000
+    })
+  }
+
+  private tick (): void {
+    const now = Date.now()
+    this.fetcher.expire(now)
+    this.transfer?.downloader.expireRequests(now)
+    this.emit('stats', this.stats())
+  }
+
+  private fail (err: unknown): void {
+    const error = isBitswarmError(err) ? err : ioError('storage', err)
+    this.emit('error', error)
+    void this.close(error.message)
+  }
+
+  private moveTo (next: SessionStatus): void {
+    if (this.status === next || !canMove(this.status, next)) return
+    const previous = this.status
+    this.status = next
+    this.emit('status', { status: next, previous })
+  }
+
+  private async shutdown (reason: string): Promise<void> {
+    this.moveTo('closing')
+    if (this.timer !== null) clearInterval(this.timer)
+    for (const peer of [...this.peers.values()]) this.removePeer(peer, reason)
+    await this.transfer?.storage.close()
+    this.moveTo('closed')
+    this.emit('close', { reason })
+  }
+}
+
+function describe (err: unknown): string {
+  if (err instanceof BitswarmError) return err.message
+  return err instanceof Error ? err.message : String(err)
+}
