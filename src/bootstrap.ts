@@ -1,0 +1,73 @@
+// A private network's meeting point: a HyperDHT bootstrap node, and the `host:port` lists
+// that point the other nodes at it.
+
+import DHT from 'hyperdht'
+import { createSocket } from 'node:dgram'
+import { isIPv4 } from 'node:net'
+import { DEFAULT_BOOTSTRAP_HOST, DEFAULT_BOOTSTRAP_PORT } from './constants.js'
+import { invalidOption } from './errors.js'
+
+export interface BootstrapAddress {
+  host: string
+  port: number
+}
+
+export const formatAddress = ({ host, port }: BootstrapAddress): string => `${host}:${port}`
+
+/** Parses `host:port[,host:port…]`; hosts may be names or IPv4 addresses. */
+export function parseBootstrapList (text: string): BootstrapAddress[] {
+  const entries = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+  if (entries.length === 0) throw invalidOption('--bootstrap needs at least one host:port')
+  return entries.map((entry) => {
+    const colon = entry.lastIndexOf(':')
+    const host = entry.slice(0, colon)
+    const port = parsePort(entry.slice(colon + 1))
+    if (colon <= 0 || port === null || port === 0) throw invalidOption(`invalid bootstrap address "${entry}" (expected host:port)`)
+    return { host, port }
+  })
+}
+
+export function parsePort (text: string): number | null {
+  if (!/^\d{1,5}$/.test(text)) return null
+  const port = Number(text)
+  return port <= 65535 ? port : null
+}
+
+export interface BootstrapNode {
+  readonly address: BootstrapAddress
+  destroy (): Promise<void>
+}
+
+/** Starts a bootstrap node bound to `host`. The host is also the address other nodes must
+ *  dial (it is part of the node's DHT id), so it must be a concrete IPv4 address. Port 0
+ *  picks a free port. */
+export async function startBootstrapNode (opts: Partial<BootstrapAddress> = {}): Promise<BootstrapNode> {
+  const host = opts.host ?? DEFAULT_BOOTSTRAP_HOST
+  const port = opts.port ?? DEFAULT_BOOTSTRAP_PORT
+  if (!isIPv4(host) || host === '0.0.0.0') throw invalidOption(`bootstrap host must be the IPv4 address other nodes dial, not "${host}"`)
+  // The bootstrapper's DHT id is derived from host:port, so the port must be known first.
+  const chosen = port === 0 ? await freeUdpPort(host) : port
+  const dht = DHT.bootstrapper(chosen, host, { host })
+  try {
+    await dht.fullyBootstrapped()
+  } catch (err) {
+    await dht.destroy()
+    throw invalidOption(`cannot listen on ${host}:${chosen} (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
+  }
+  return {
+    address: { host, port: chosen },
+    destroy: async () => { await dht.destroy() }
+  }
+}
+
+/** A UDP port that is free right now on `host` (the OS picks it). */
+async function freeUdpPort (host: string): Promise<number> {
+  const socket = createSocket('udp4')
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject)
+    socket.bind(0, host, () => resolve())
+  })
+  const { port } = socket.address()
+  await new Promise<void>((resolve) => socket.close(() => resolve()))
+  return port
+}

@@ -1,0 +1,172 @@
+// The process-level object (libtorrent's "session"): owns one HyperDHT and one Hyperswarm,
+// joins each share's discovery topic, and hands every connection to the sessions.
+
+import DHT from 'hyperdht'
+import Hyperswarm from 'hyperswarm'
+import type { PeerDiscovery, SecretStream } from 'hyperswarm'
+import { DISCOVERY_REFRESH_MAX_MS, DISCOVERY_REFRESH_MS, MAX_PEERS } from './constants.js'
+import { bootstrapUnreachable, closed } from './errors.js'
+import { parseLink } from './metadata/link.js'
+import type { Metadata } from './metadata/metadata.js'
+import { createMetadata } from './metadata/create.js'
+import { Session, type StorageProvider } from './session/session.js'
+import { downloadStorage, shareStorage } from './session/storage-providers.js'
+import { TypedEmitter } from './typed-emitter.js'
+import { type BootstrapAddress, formatAddress } from './bootstrap.js'
+
+export interface NodeOptions {
+  /** DHT bootstrap nodes; the public HyperDHT when absent. */
+  bootstrap?: BootstrapAddress[]
+  /** Address the DHT binds to (tests and private networks: 127.0.0.1). */
+  host?: string
+  /** Whether this node is behind a NAT/firewall. Defaults to false on a private network
+   *  (with `bootstrap`), where hole-punching is not needed, and true on the public DHT. */
+  firewalled?: boolean
+  maxPeers?: number
+  /** Test knobs: reconnect backoffs of the swarm. */
+  backoffs?: number[]
+}
+
+export interface NodeEvents {
+  /** The DHT is bootstrapped and the node can join topics. */
+  ready: { publicKey: string }
+  connection: { peer: string }
+  disconnection: { peer: string }
+  /** A discovery refresh found no peer yet: what was tried, for the "0 peers" explanation. */
+  lookup: { topic: string, attempt: number, peers: number }
+}
+
+export interface ShareOptions {
+  pieceSize?: number
+  onHashProgress?: (hashedBytes: number, totalBytes: number) => void
+}
+
+export interface GetOptions {
+  outDir: string
+  force?: boolean
+}
+
+export class BitswarmNode extends TypedEmitter<NodeEvents> {
+  readonly swarm: Hyperswarm
+  private readonly opts: NodeOptions
+  private readonly sessions = new Map<string, Session>()
+  private readonly discoveries = new Map<string, PeerDiscovery>()
+  private readonly refreshTimers = new Set<NodeJS.Timeout>()
+  private opening: Promise<void> | null = null
+  private closing: Promise<void> | null = null
+
+  constructor (opts: NodeOptions = {}) {
+    super()
+    this.opts = opts
+    const dht = new DHT({
+      ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap.map(formatAddress) } : {}),
+      ...(opts.host !== undefined ? { host: opts.host } : {}),
+      firewalled: opts.firewalled ?? opts.bootstrap === undefined
+    })
+    this.swarm = new Hyperswarm({
+      dht,
+      maxPeers: opts.maxPeers ?? MAX_PEERS,
+      ...(opts.backoffs !== undefined ? { backoffs: opts.backoffs, jitter: 0 } : {})
+    })
+    this.swarm.on('connection', (conn: SecretStream) => this.onConnection(conn))
+  }
+
+  get publicKey (): Buffer { return this.swarm.keyPair.publicKey }
+
+  /** Bootstraps the DHT; fails with ERR_BOOTSTRAP_UNREACHABLE when no bootstrap node answers. */
+  ready (): Promise<void> {
+    this.opening ??= this.open()
+    return this.opening
+  }
+
+  /** Hashes a file or folder and seeds it. */
+  async share (path: string, opts: ShareOptions = {}): Promise<Session> {
+    const meta = await createMetadata(path, opts)
+    return await this.addSession(meta.infoHash, meta, shareStorage(path))
+  }
+
+  /** Fetches a share known by its link (or info hash) into `outDir`. */
+  async get (link: string | Buffer, opts: GetOptions): Promise<Session> {
+    const infoHash = typeof link === 'string' ? parseLink(link).infoHash : link
+    return await this.addSession(infoHash, undefined, downloadStorage(opts.outDir, opts.force === true))
+  }
+
+  close (): Promise<void> {
+    this.closing ??= this.shutdown()
+    return this.closing
+  }
+
+  private async open (): Promise<void> {
+    const dht = this.swarm.dht
+    const nodes = this.opts.bootstrap
+    // Pings run alongside bootstrapping so an unreachable network fails in seconds.
+    const reachable = nodes === undefined || nodes.length === 0
+      ? Promise.resolve(true)
+      : Promise.any(nodes.map(async (node) => await dht.ping(node))).then(() => true, () => false)
+    await dht.fullyBootstrapped()
+    if (!(await reachable)) throw bootstrapUnreachable(nodes!.map(formatAddress).join(', '))
+    this.emit('ready', { publicKey: this.publicKey.toString('hex') })
+  }
+
+  private async addSession (infoHash: Buffer, meta: Metadata | undefined, storage: StorageProvider): Promise<Session> {
+    if (this.closing !== null) throw closed('the node')
+    await this.ready()
+    const key = infoHash.toString('hex')
+    const existing = this.sessions.get(key)
+    if (existing !== undefined) return existing
+    const session = new Session({ infoHash, storage, ...(meta !== undefined ? { metadata: meta } : {}) })
+    this.sessions.set(key, session)
+    session.start()
+    for (const conn of this.swarm.connections) session.attach(conn)
+    const discovery = this.swarm.join(session.discoveryKey, { server: true, client: true })
+    this.discoveries.set(key, discovery)
+    await discovery.flushed()
+    this.keepLookingForPeers(session, discovery)
+    return session
+  }
+
+  /** A lookup made before the other side's announce landed is not retried by hyperswarm
+   *  for ~10 minutes, so while a session has no peer we look again, backing off. */
+  private keepLookingForPeers (session: Session, discovery: PeerDiscovery): void {
+    let delay = DISCOVERY_REFRESH_MS
+    let attempt = 0
+    const schedule = (): void => {
+      const timer = setTimeout(() => {
+        this.refreshTimers.delete(timer)
+        if (session.status === 'closing' || session.status === 'closed') return
+        if (session.peers.size === 0) {
+          attempt++
+          this.emit('lookup', { topic: session.discoveryKey.toString('hex'), attempt, peers: session.peers.size })
+          discovery.refresh().catch(() => {})
+          delay = Math.min(delay * 2, DISCOVERY_REFRESH_MAX_MS)
+        } else {
+          delay = DISCOVERY_REFRESH_MS
+        }
+        schedule()
+      }, delay)
+      this.refreshTimers.add(timer)
+    }
+    schedule()
+  }
+
+  private onConnection (conn: SecretStream): void {
+    const peer = conn.remotePublicKey.toString('hex')
+    // Without a listener, a reset by the remote would crash the process.
+    conn.on('error', () => {})
+    if (this.swarm.connections.size > (this.opts.maxPeers ?? MAX_PEERS)) {
+      conn.destroy() // maxPeers only limits outgoing dials; inbound ones are capped here
+      return
+    }
+    conn.on('close', () => this.emit('disconnection', { peer }))
+    this.emit('connection', { peer })
+    for (const session of this.sessions.values()) session.attach(conn)
+  }
+
+  private async shutdown (): Promise<void> {
+    for (const timer of this.refreshTimers) clearTimeout(timer)
+    this.refreshTimers.clear()
+    await Promise.all([...this.sessions.values()].map(async (s) => await s.close('node closing')))
+    // Destroying the swarm destroys the DHT we gave it.
+    await this.swarm.destroy()
+  }
+}
