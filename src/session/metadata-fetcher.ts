@@ -28,11 +28,13 @@ export class MetadataFetcher {
   private receivedCount = 0
   private nextIndex = 0
   private lastActivity = 0
-  done = false
+  /** The metadata is known: nothing is asked of any peer. */
+  done: boolean
 
-  constructor (infoHash: Buffer, hooks: MetadataFetcherHooks) {
+  constructor (infoHash: Buffer, hooks: MetadataFetcherHooks, known = false) {
     this.infoHash = infoHash
     this.hooks = hooks
+    this.done = known
   }
 
   onPeerOpen (): void {

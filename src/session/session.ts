@@ -7,6 +7,7 @@ import type { Bitfield } from '../bitfield.js'
 import { BAN_STRIKES, METADATA_CHUNK_BYTES, PROGRESS_INTERVAL_MS } from '../constants.js'
 import { BitswarmError, ioError, isBitswarmError } from '../errors.js'
 import { discoveryKeyOf } from '../metadata/info-hash.js'
+import { formatLink } from '../metadata/link.js'
 import type { Metadata } from '../metadata/metadata.js'
 import type { PieceStorage } from '../storage/storage.js'
 import { TypedEmitter } from '../typed-emitter.js'
@@ -64,13 +65,17 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.metadata = opts.metadata ?? null
     this.fetcher = new MetadataFetcher(this.infoHash, {
       peers: () => this.peers.values(),
-      onMetadata: (meta) => { void this.onMetadata(meta) },
+      // Accepted once: a seeder's fetcher stays idle, and a second copy changes nothing.
+      onMetadata: (meta) => { if (this.metadata === null) void this.onMetadata(meta) },
       onBadMetadata: (peer, err) => this.dropPeer(peer, `sent bad metadata: ${describe(err)}`)
-    })
+    }, this.metadata !== null)
     this.messages = new PeerMessages(this, this.fetcher)
   }
 
   get meta (): Metadata | null { return this.metadata }
+
+  /** The share link, with the display name once the metadata is known. */
+  get link (): string { return formatLink(this.infoHash, this.metadata?.name) }
 
   /** Starts the session: opens storage at once if the metadata is known. */
   start (): void {
