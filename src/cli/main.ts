@@ -1,0 +1,72 @@
+// The command line: parses arguments, runs one command, turns every failure into one line.
+
+import { Command, CommanderError, Option } from 'commander'
+import { readFileSync } from 'node:fs'
+import { bootstrap } from './bootstrap.js'
+import { EXIT_FAILURE, EXIT_USAGE, reportError } from './fail.js'
+import { get } from './get.js'
+import { info } from './info.js'
+import { addNetworkOptions } from './network-options.js'
+import { share } from './share.js'
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+
+function program (): Command {
+  const cli = new Command('bitswarm')
+    .description('Share files peer to peer: every downloader also serves what it has.')
+    .version(version)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'bitswarm: ')) })
+
+  addNetworkOptions(cli.command('share')
+    .description('hash a file or folder, print its link, and seed it until interrupted')
+    .argument('<path>', 'file or folder to share')
+    .option('--piece-size <bytes>', 'piece size, a power of two from 16K to 4M (default: from the size)')
+    .option('-q, --quiet', 'print only the link and errors'))
+    .action(async (path: string, flags) => await run(share(path, flags), flags.json === true))
+
+  addNetworkOptions(cli.command('get')
+    .description('download the content of a link, verifying every piece')
+    .argument('<link>', 'a bitswarm:// link')
+    .option('-o, --output <dir>', 'folder to download into', '.')
+    .option('--seed', 'keep serving the content after it is complete')
+    .option('-f, --force', 'replace an existing file or folder of the same name')
+    .option('-q, --quiet', 'print only the output path and errors'))
+    .action(async (link: string, flags) => await run(get(link, flags), flags.json === true))
+
+  cli.command('bootstrap')
+    .description('run a DHT bootstrap node for a private network')
+    .addOption(new Option('--host <ip>', 'IPv4 address to bind and advertise (the one other nodes dial)').env('BITSWARM_HOST'))
+    .option('--port <port>', 'UDP port (0 picks a free one)', '49737')
+    .option('--json', 'print a JSON ready event instead of the address')
+    .action(async (flags) => await run(bootstrap(flags), flags.json === true))
+
+  cli.command('info')
+    .description('show what a link names, or the link a file or folder would get')
+    .argument('<link|path>')
+    .option('--piece-size <bytes>', 'piece size to hash with')
+    .option('--json', 'print JSON')
+    .action(async (target: string, flags) => await run(info(target, flags), flags.json === true))
+
+  return cli
+}
+
+async function run (command: Promise<number>, json: boolean): Promise<void> {
+  try {
+    process.exitCode = await command
+  } catch (err) {
+    reportError(err, json)
+    process.exitCode = EXIT_FAILURE
+  }
+}
+
+try {
+  await program().parseAsync(process.argv)
+} catch (err) {
+  // Commander already printed its one-line message (unknown option, missing argument…).
+  if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE
+  else {
+    reportError(err, process.argv.includes('--json'))
+    process.exitCode = EXIT_FAILURE
+  }
+}

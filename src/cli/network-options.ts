@@ -1,0 +1,36 @@
+// The options every networked command shares: where the DHT starts and what it binds to.
+
+import { Command, Option } from 'commander'
+import { type BootstrapAddress, parseBootstrapList } from '../bootstrap.js'
+import type { NodeOptions } from '../node.js'
+import { isIP } from 'node:net'
+import { invalidOption } from '../errors.js'
+
+export interface NetworkFlags {
+  bootstrap?: string
+  host?: string
+  firewalled?: boolean
+  json?: boolean
+}
+
+export function addNetworkOptions (command: Command): Command {
+  return command
+    .addOption(new Option('--bootstrap <host:port,...>', 'DHT bootstrap nodes of a private network (default: the public HyperDHT)').env('BITSWARM_BOOTSTRAP'))
+    .addOption(new Option('--host <ip>', 'address the DHT binds to (e.g. 127.0.0.1)').env('BITSWARM_HOST'))
+    .addOption(new Option('--firewalled', 'this node is behind a NAT (default: only on the public DHT)'))
+    .addOption(new Option('--no-firewalled', 'this node is directly reachable (default with --bootstrap)'))
+    .option('--json', 'print one JSON event per line on standard output')
+}
+
+export function toNodeOptions (flags: NetworkFlags): NodeOptions {
+  const opts: NodeOptions = {}
+  if (flags.bootstrap !== undefined) opts.bootstrap = parseBootstrapList(flags.bootstrap)
+  if (flags.host !== undefined) {
+    if (isIP(flags.host) === 0) throw invalidOption(`--host needs an IP address, not "${flags.host}"`)
+    opts.host = flags.host
+  }
+  if (flags.firewalled !== undefined) opts.firewalled = flags.firewalled
+  return opts
+}
+
+export type { BootstrapAddress }

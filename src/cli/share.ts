@@ -1,0 +1,41 @@
+// `bitswarm share <path>`: hash, print the link, seed until interrupted.
+
+import { BitswarmNode } from '../node.js'
+import { parseByteSize } from '../metadata/piece-size.js'
+import { type NetworkFlags, toNodeOptions } from './network-options.js'
+import { Reporter } from './reporter.js'
+import { untilSignal } from './signals.js'
+
+export interface ShareFlags extends NetworkFlags {
+  pieceSize?: string
+  quiet?: boolean
+}
+
+export async function share (path: string, flags: ShareFlags): Promise<number> {
+  const json = flags.json === true
+  const reporter = new Reporter({ json, quiet: flags.quiet === true })
+  const pieceSize = flags.pieceSize !== undefined ? parseByteSize(flags.pieceSize) : undefined
+  const node = new BitswarmNode(toNodeOptions(flags))
+  const stop = untilSignal()
+  try {
+    reporter.watchNode(node)
+    const session = await node.share(path, pieceSize !== undefined ? { pieceSize } : {})
+    const link = session.link
+    // The link is the first line of standard output, whatever else is printed.
+    if (!json) process.stdout.write(link + '\n')
+    reporter.watch(session, link)
+    const meta = session.meta!
+    reporter.event('ready', { link, infoHash: session.infoHash.toString('hex'), name: meta.name, size: meta.totalBytes, pieces: meta.pieceCount, pieceSize: meta.pieceSize })
+    reporter.say(`seeding ${meta.name}; press Ctrl-C to stop`)
+    const outcome = await Promise.race([
+      stop.signal.then(() => 'signal' as const),
+      new Promise<'error'>((resolve, reject) => session.once('error', reject))
+    ])
+    reporter.say(`stopping (${outcome})`)
+    return 0
+  } finally {
+    stop.dispose()
+    reporter.stop()
+    await node.close()
+  }
+}

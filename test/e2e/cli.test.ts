@@ -1,0 +1,99 @@
+// The built CLI as separate processes on a private network: bootstrap, share, two gets.
+
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type CliProcess, runCli, startCli } from '../helpers/cli.js'
+import { sha256File, tempDir, type TempDir, writeRandomFile } from '../helpers/files.js'
+
+const MiB = 1024 * 1024
+
+describe('bitswarm CLI end to end', () => {
+  let dir: TempDir
+  let bootstrap: CliProcess
+  let address: string
+  const net = (): string[] => ['--bootstrap', address, '--host', '127.0.0.1']
+
+  beforeAll(async () => {
+    dir = await tempDir()
+    bootstrap = startCli(['bootstrap', '--host', '127.0.0.1', '--port', '0'])
+    address = await bootstrap.nextLine()
+  })
+
+  afterAll(async () => {
+    bootstrap.kill('SIGTERM')
+    expect((await bootstrap.exit).code).toBe(0)
+    await dir.remove()
+  })
+
+  it('prints the bootstrap address as host:port', () => {
+    expect(address).toMatch(/^127\.0\.0\.1:\d+$/)
+  })
+
+  it('share + two gets: both copies match the source byte for byte; share exits 0 on SIGTERM', async () => {
+    const source = join(dir.path, 'movie.bin')
+    const digest = await writeRandomFile(source, 3 * MiB + 777)
+    const share = startCli(['share', source, ...net()])
+    const link = await share.nextLine()
+    expect(link).toMatch(/^bitswarm:\/\/[0-9a-f]{64}\?dn=movie\.bin$/)
+
+    const gets = ['one', 'two'].map((name) => runCli(['get', link, '-o', join(dir.path, name), '--json', ...net()]))
+    for (const [i, result] of (await Promise.all(gets)).entries()) {
+      expect(result.code, result.stderr).toBe(0)
+      const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string, [k: string]: unknown })
+      const ready = events.find((e) => e.event === 'ready')!
+      expect(ready).toMatchObject({ name: 'movie.bin', size: 3 * MiB + 777, link })
+      const done = events.at(-1)!
+      expect(done.event).toBe('done')
+      expect(done.path).toBe(join(dir.path, ['one', 'two'][i]!, 'movie.bin'))
+      expect(await sha256File(done.path as string)).toBe(digest)
+    }
+
+    share.kill('SIGTERM')
+    expect((await share.exit).code).toBe(0)
+  })
+
+  it('never overwrites an existing file without --force', async () => {
+    const source = join(dir.path, 'notes.txt')
+    const content = 'the new content\n'.repeat(1000)
+    await writeFile(source, content)
+    const outDir = join(dir.path, 'keep')
+    const target = join(outDir, 'notes.txt')
+    await mkdir(outDir)
+    await writeFile(target, 'precious\n')
+    const share = startCli(['share', source, ...net()])
+    const link = await share.nextLine()
+
+    const refused = await runCli(['get', link, '-o', outDir, ...net()])
+    expect(refused.code).not.toBe(0)
+    expect(refused.stderr).toContain('ERR_FILE_EXISTS')
+    expect(await readFile(target, 'utf8')).toBe('precious\n')
+
+    const forced = await runCli(['get', link, '-o', outDir, '--force', ...net()])
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(await readFile(target, 'utf8')).toBe(content)
+    share.kill('SIGTERM')
+    expect((await share.exit).code).toBe(0)
+  })
+
+  it.each([
+    ['a malformed link', ['get', 'bitswarm://nothex'], 'ERR_INVALID_LINK'],
+    ['a missing file', ['share', '/nonexistent/file.bin'], 'ERR_NOT_FOUND'],
+    ['an output folder that cannot be created', ['get', `bitswarm://${'ab'.repeat(32)}`, '-o', '/dev/null/sub'], 'ERR_NOT_WRITABLE'],
+    ['an invalid bootstrap address', ['share', '.', '--bootstrap', 'nowhere'], 'ERR_INVALID_OPTION']
+  ])('rejects %s with one line and a non-zero exit', async (_what, args, code) => {
+    const result = await runCli([...args, '--host', '127.0.0.1'])
+    expect(result.code).not.toBe(0)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toContain(code)
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('reports an unreachable bootstrap node', async () => {
+    const source = join(dir.path, 'small.txt')
+    await writeFile(source, 'x')
+    const result = await runCli(['share', source, '--bootstrap', '127.0.0.1:9', '--host', '127.0.0.1', '--json'])
+    expect(result.code).not.toBe(0)
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toMatchObject({ event: 'error', code: 'ERR_BOOTSTRAP_UNREACHABLE' })
+  })
+})
