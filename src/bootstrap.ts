@@ -5,7 +5,7 @@ import DHT from 'hyperdht'
 import { createSocket } from 'node:dgram'
 import { isIPv4 } from 'node:net'
 import { DEFAULT_BOOTSTRAP_HOST, DEFAULT_BOOTSTRAP_PORT } from './constants.js'
-import { invalidOption } from './errors.js'
+import { type BitswarmError, invalidOption } from './errors.js'
 
 export interface BootstrapAddress {
   host: string
@@ -46,13 +46,15 @@ export async function startBootstrapNode (opts: Partial<BootstrapAddress> = {}):
   const port = opts.port ?? DEFAULT_BOOTSTRAP_PORT
   if (!isIPv4(host) || host === '0.0.0.0') throw invalidOption(`bootstrap host must be the IPv4 address other nodes dial, not "${host}"`)
   // The bootstrapper's DHT id is derived from host:port, so the port must be known first.
-  const chosen = port === 0 ? await freeUdpPort(host) : port
+  // Probing it with a plain socket also turns a busy port into a clean error: a DHT that
+  // failed to bind cannot be destroyed cleanly and keeps the process alive.
+  const chosen = await bindableUdpPort(host, port)
   const dht = DHT.bootstrapper(chosen, host, { host })
   try {
     await dht.fullyBootstrapped()
   } catch (err) {
-    await dht.destroy()
-    throw invalidOption(`cannot listen on ${host}:${chosen} (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
+    await dht.destroy().catch(() => {})
+    throw cannotListen(host, chosen, err)
   }
   return {
     address: { host, port: chosen },
@@ -60,14 +62,26 @@ export async function startBootstrapNode (opts: Partial<BootstrapAddress> = {}):
   }
 }
 
-/** A UDP port that is free right now on `host` (the OS picks it). */
-async function freeUdpPort (host: string): Promise<number> {
+/** Binds a plain UDP socket to host:port (port 0: the OS picks one) and releases it,
+ *  returning the port that is free right now. */
+async function bindableUdpPort (host: string, port: number): Promise<number> {
   const socket = createSocket('udp4')
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject)
-    socket.bind(0, host, () => resolve())
-  })
-  const { port } = socket.address()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject)
+      socket.bind(port, host, () => resolve())
+    })
+  } catch (err) {
+    socket.close()
+    throw cannotListen(host, port, err)
+  }
+  const bound = socket.address().port
   await new Promise<void>((resolve) => socket.close(() => resolve()))
-  return port
+  return bound
+}
+
+const cannotListen = (host: string, port: number, err: unknown): BitswarmError => {
+  const code = (err as NodeJS.ErrnoException | null)?.code
+  const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EADDRNOTAVAIL' ? 'no interface has this address' : code ?? String(err)
+  return invalidOption(`cannot listen on ${host}:${port}: ${why}`)
 }

@@ -89,6 +89,14 @@ describe('bitswarm CLI end to end', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /)
   })
 
+  it('refuses to start a second bootstrap node on a port in use, with one line', async () => {
+    const port = address.split(':')[1]!
+    const result = await runCli(['bootstrap', '--host', '127.0.0.1', '--port', port])
+    expect(result.code).not.toBe(0)
+    expect(result.stdout).toBe('')
+    expect(result.stderr.trim()).toBe(`bitswarm: cannot listen on 127.0.0.1:${port}: the port is in use [ERR_INVALID_OPTION]`)
+  })
+
   it('reports an unreachable bootstrap node', async () => {
     const source = join(dir.path, 'small.txt')
     await writeFile(source, 'x')
