@@ -9,8 +9,9 @@ import { bootstrapUnreachable, closed } from './errors.js'
 import { parseLink } from './metadata/link.js'
 import type { Metadata } from './metadata/metadata.js'
 import { createMetadata } from './metadata/create.js'
-import { Session, type StorageProvider } from './session/session.js'
+import { Session, type StorageProvider, type TransferLimits } from './session/session.js'
 import { downloadStorage, shareStorage } from './session/storage-providers.js'
+import { TokenBucket } from './token-bucket.js'
 import { TypedEmitter } from './typed-emitter.js'
 import { type BootstrapAddress, formatAddress } from './bootstrap.js'
 
@@ -22,7 +23,13 @@ export interface NodeOptions {
   /** Whether this node is behind a NAT/firewall. Defaults to false on a private network
    *  (with `bootstrap`), where hole-punching is not needed, and true on the public DHT. */
   firewalled?: boolean
+  /** Connections kept at once, inbound and outbound (MAX_PEERS). */
   maxPeers?: number
+  /** Bytes per second this node sends / receives in all, across every share; 0 = no limit. */
+  uploadLimit?: number
+  downloadLimit?: number
+  /** Peers served at once per share, plus one optimistic slot (UPLOAD_SLOTS); 0 serves nobody. */
+  uploadSlots?: number
   /** Test knobs: reconnect backoffs of the swarm. */
   backoffs?: number[]
 }
@@ -52,6 +59,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   private readonly sessions = new Map<string, Session>()
   private readonly discoveries = new Map<string, PeerDiscovery>()
   private readonly refreshTimers = new Set<NodeJS.Timeout>()
+  private readonly limits: TransferLimits
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -69,6 +77,10 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       ...(opts.backoffs !== undefined ? { backoffs: opts.backoffs, jitter: 0 } : {})
     })
     this.swarm.on('connection', (conn: SecretStream) => this.onConnection(conn))
+    this.limits = {
+      upload: new TokenBucket({ rate: opts.uploadLimit ?? 0 }),
+      download: new TokenBucket({ rate: opts.downloadLimit ?? 0 })
+    }
   }
 
   get publicKey (): Buffer { return this.swarm.keyPair.publicKey }
@@ -114,7 +126,13 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     const key = infoHash.toString('hex')
     const existing = this.sessions.get(key)
     if (existing !== undefined) return existing
-    const session = new Session({ infoHash, storage, ...(meta !== undefined ? { metadata: meta } : {}) })
+    const session = new Session({
+      infoHash,
+      storage,
+      limits: this.limits,
+      ...(this.opts.uploadSlots !== undefined ? { uploadSlots: this.opts.uploadSlots } : {}),
+      ...(meta !== undefined ? { metadata: meta } : {})
+    })
     this.sessions.set(key, session)
     session.start()
     for (const conn of this.swarm.connections) session.attach(conn)

@@ -10,9 +10,10 @@ import type { SessionEvents } from '../session/events.js'
 import { EXIT_INTERRUPTED } from './fail.js'
 import { type NetworkFlags, toNodeOptions } from './network-options.js'
 import { Reporter } from './reporter.js'
+import { type TransferFlags, toTransferOptions } from './transfer-options.js'
 import { untilSignal } from './signals.js'
 
-export interface GetFlags extends NetworkFlags {
+export interface GetFlags extends NetworkFlags, TransferFlags {
   output: string
   seed?: boolean
   force?: boolean
@@ -24,7 +25,7 @@ export async function get (link: string, flags: GetFlags): Promise<number> {
   const outDir = resolve(flags.output)
   await ensureWritableFolder(outDir)
   const reporter = new Reporter({ json: flags.json === true, quiet: flags.quiet === true })
-  const node = new BitswarmNode(toNodeOptions(flags))
+  const node = new BitswarmNode({ ...toNodeOptions(flags), ...toTransferOptions(flags) })
   const stop = untilSignal()
   try {
     reporter.watchNode(node)

@@ -8,6 +8,7 @@ import { get } from './get.js'
 import { info } from './info.js'
 import { addNetworkOptions } from './network-options.js'
 import { share } from './share.js'
+import { addTransferOptions } from './transfer-options.js'
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -18,20 +19,20 @@ function program (): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'bitswarm: ')) })
 
-  addNetworkOptions(cli.command('share')
+  addTransferOptions(addNetworkOptions(cli.command('share')
     .description('hash a file or folder, print its link, and seed it until interrupted')
     .argument('<path>', 'file or folder to share')
     .option('--piece-size <bytes>', 'piece size, a power of two from 16K to 4M (default: from the size)')
-    .option('-q, --quiet', 'print only the link and errors'))
+    .option('-q, --quiet', 'print only the link and errors')))
     .action(async (path: string, flags) => await run(share(path, flags), flags.json === true))
 
-  addNetworkOptions(cli.command('get')
+  addTransferOptions(addNetworkOptions(cli.command('get')
     .description('download the content of a link, verifying every piece')
     .argument('<link>', 'a bitswarm:// link')
     .option('-o, --output <dir>', 'folder to download into', '.')
     .option('--seed', 'keep serving the content after it is complete')
     .option('-f, --force', 'replace an existing file or folder of the same name')
-    .option('-q, --quiet', 'print only the output path and errors'))
+    .option('-q, --quiet', 'print only the output path and errors')))
     .action(async (link: string, flags) => await run(get(link, flags), flags.json === true))
 
   cli.command('bootstrap')

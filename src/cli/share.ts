@@ -4,9 +4,10 @@ import { BitswarmNode } from '../node.js'
 import { parseByteSize } from '../metadata/piece-size.js'
 import { type NetworkFlags, toNodeOptions } from './network-options.js'
 import { Reporter } from './reporter.js'
+import { type TransferFlags, toTransferOptions } from './transfer-options.js'
 import { untilSignal } from './signals.js'
 
-export interface ShareFlags extends NetworkFlags {
+export interface ShareFlags extends NetworkFlags, TransferFlags {
   pieceSize?: string
   quiet?: boolean
 }
@@ -15,7 +16,7 @@ export async function share (path: string, flags: ShareFlags): Promise<number> {
   const json = flags.json === true
   const reporter = new Reporter({ json, quiet: flags.quiet === true })
   const pieceSize = flags.pieceSize !== undefined ? parseByteSize(flags.pieceSize) : undefined
-  const node = new BitswarmNode(toNodeOptions(flags))
+  const node = new BitswarmNode({ ...toNodeOptions(flags), ...toTransferOptions(flags) })
   const stop = untilSignal()
   try {
     reporter.watchNode(node)

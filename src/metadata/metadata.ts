@@ -62,6 +62,11 @@ export class Metadata {
     return pieceHashOf(data).equals(this.pieceHash(index))
   }
 
+  /** True when `digest` is piece `index`'s hash (for a piece hashed as it arrived). */
+  matchesPieceHash (index: number, digest: Uint8Array): boolean {
+    return this.hasPiece(index) && this.pieceHash(index).equals(digest)
+  }
+
   private hasPiece (index: number): boolean {
     return Number.isInteger(index) && index >= 0 && index < this.pieceCount
   }

@@ -1,15 +1,21 @@
 // Fetches the pieces a session lacks: keeps requests in flight with every peer that
-// unchokes us, assembles blocks into whole pieces, verifies each against its hash and writes
-// it. Policy (which block next) is the PiecePicker's; this file only carries it out.
+// unchokes us (as many as its measured rate needs, within the node's download limit),
+// assembles blocks into whole pieces, verifies each against its hash and writes it. Policy
+// (which block next, endgame duplicates) is the PiecePicker's; this file carries it out.
 
-import { Bitfield } from '../bitfield.js'
-import { BLOCK_BYTES, MAX_INVALID_REQUESTS, MAX_PARTIAL_BYTES, MAX_REQUESTS_PER_PEER, MIN_PARTIAL_PIECES, REQUEST_TIMEOUT_MS } from '../constants.js'
+import type { Bitfield } from '../bitfield.js'
+import {
+  BLOCK_BYTES, MAX_INVALID_REQUESTS, MAX_PARTIAL_BYTES, MAX_REQUESTS_PER_PEER, MIN_PARTIAL_PIECES,
+  MIN_REQUESTS_PER_PEER, REQUEST_QUEUE_MS, REQUEST_TIMEOUT_MS
+} from '../constants.js'
 import type { Metadata } from '../metadata/metadata.js'
 import { PiecePicker } from '../picker/piece-picker.js'
 import type { PieceStorage } from '../storage/storage.js'
+import type { TokenBucket } from '../token-bucket.js'
 import type { BlockRange } from '../types.js'
 import type { Block } from '../wire/messages.js'
 import { type Peer, requestKey } from './peer.js'
+import { PieceBuffer } from './piece-buffer.js'
 
 export interface DownloaderHooks {
   peers: () => Iterable<Peer>
@@ -21,11 +27,6 @@ export interface DownloaderHooks {
   onStorageError: (err: unknown) => void
 }
 
-interface PieceBuffer {
-  bytes: Buffer
-  contributors: Set<string>
-}
-
 export class Downloader {
   readonly have: Bitfield
   private readonly meta: Metadata
@@ -33,14 +34,19 @@ export class Downloader {
   private readonly hooks: DownloaderHooks
   private readonly picker: PiecePicker
   private readonly buffers = new Map<number, PieceBuffer>()
+  private readonly limit: TokenBucket
+  /** Set while the download limit holds requests back: fills again when it has room. */
+  private limitTimer: NodeJS.Timeout | null = null
+  private stopped = false
   hashFailures = 0
   /** Payload bytes received in this run. */
   downloaded = 0
 
-  constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, hooks: DownloaderHooks) {
+  constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, hooks: DownloaderHooks) {
     this.meta = meta
     this.storage = storage
     this.have = have
+    this.limit = limit
     this.hooks = hooks
     this.picker = new PiecePicker(have, {
       pieceCount: meta.pieceCount,
@@ -52,17 +58,29 @@ export class Downloader {
 
   get complete (): boolean { return this.have.complete }
 
+  /** Whether every missing block is requested and duplicates may go to other peers. */
+  get inEndgame (): boolean { return this.picker.inEndgame }
+
   /** The peer's bitfield is known: count its pieces and start asking. */
   onPeerReady (peer: Peer): void {
     this.picker.addAvailability(peer.has!)
+    peer.wanted = 0
+    for (const piece of peer.has!.indices()) if (!this.have.has(piece)) peer.wanted++
     this.updateInterest(peer)
     this.fill(peer)
   }
 
   onHave (peer: Peer, piece: number): void {
     this.picker.onHave(piece)
-    if (!peer.interested && !this.have.has(piece)) this.updateInterest(peer)
+    if (!this.have.has(piece) && ++peer.wanted === 1) this.updateInterest(peer)
     this.fill(peer)
+  }
+
+  /** The session is closing: no more requests, no pending timer. */
+  stop (): void {
+    this.stopped = true
+    if (this.limitTimer !== null) clearTimeout(this.limitTimer)
+    this.limitTimer = null
   }
 
   onPeerGone (peer: Peer): void {
@@ -100,6 +118,7 @@ export class Downloader {
       return
     }
     this.store(peer, block)
+    this.cancelDuplicates(peer, block)
     this.fill(peer)
   }
 
@@ -123,63 +142,92 @@ export class Downloader {
   }
 
   private fill (peer: Peer): void {
-    if (peer.choked || peer.has === null || this.complete) return
-    const room = MAX_REQUESTS_PER_PEER - peer.requests.size
+    if (peer.choked || peer.has === null || this.complete || this.stopped || peer.wanted === 0) return
+    const room = this.affordable(requestDepth(peer) - peer.requests.size)
     if (room <= 0) return
-    const picks = this.picker.pickBlocks(peer.has, room)
+    const picks = this.picker.pickBlocks(peer.has, room, (piece, offset) => peer.requests.has(requestKey(piece, offset)))
+    // The limit was charged a full block per pick; settle the difference.
+    if (!this.limit.unlimited) this.limit.take(picks.reduce((sum, p) => sum + p.length, 0) - room * this.typicalBlock)
     if (picks.length === 0) return
     const sentAt = Date.now()
-    for (const { piece, offset, length } of picks) {
-      peer.requests.set(requestKey(piece, offset), { piece, offset, length, sentAt })
-      peer.wire.send('request', { piece, offset, length })
+    peer.wire.batch(() => {
+      for (const { piece, offset, length } of picks) {
+        peer.requests.set(requestKey(piece, offset), { piece, offset, length, sentAt })
+        peer.wire.send('request', { piece, offset, length })
+      }
+    })
+  }
+
+  /** How many of `wanted` requests the download limit lets go now (charged a block each);
+   *  when it lets fewer go, every peer is filled again once it has room. */
+  private affordable (wanted: number): number {
+    if (wanted <= 0 || this.limit.unlimited) return wanted
+    let room = 0
+    while (room < wanted && this.limit.tryTake(this.typicalBlock)) room++
+    if (room < wanted && this.limitTimer === null) {
+      this.limitTimer = setTimeout(() => {
+        this.limitTimer = null
+        this.fillAll()
+      }, Math.max(1, this.limit.delayFor(this.typicalBlock)))
+    }
+    return room
+  }
+
+  private get typicalBlock (): number { return Math.min(BLOCK_BYTES, this.meta.pieceSize) }
+
+  /** An endgame block arrived: the same request at other peers is withdrawn. */
+  private cancelDuplicates (from: Peer, block: Block): void {
+    const key = requestKey(block.piece, block.offset)
+    for (const peer of this.hooks.peers()) {
+      if (peer === from || !peer.requests.delete(key)) continue
+      peer.wire.send('cancel', { piece: block.piece, offset: block.offset, length: block.data.byteLength })
     }
   }
 
   private store (peer: Peer, block: Block): void {
     let buffer = this.buffers.get(block.piece)
     if (buffer === undefined) {
-      buffer = { bytes: Buffer.allocUnsafe(this.meta.pieceLength(block.piece)), contributors: new Set() }
+      buffer = new PieceBuffer(block.piece, this.meta.pieceLength(block.piece), BLOCK_BYTES)
       this.buffers.set(block.piece, buffer)
     }
-    block.data.copy(buffer.bytes, block.offset)
-    buffer.contributors.add(peer.id)
+    buffer.add(block.offset, block.data, peer.id)
     peer.download.add(block.data.byteLength)
     this.downloaded += block.data.byteLength
-    if (this.picker.onBlockReceived(block.piece, block.offset)) this.finishPiece(block.piece, buffer)
+    if (this.picker.onBlockReceived(block.piece, block.offset)) this.finishPiece(buffer)
   }
 
-  private finishPiece (piece: number, buffer: PieceBuffer): void {
+  private finishPiece (buffer: PieceBuffer): void {
+    const piece = buffer.piece
     this.buffers.delete(piece)
     const from = [...buffer.contributors]
-    if (!this.meta.verifyPiece(piece, buffer.bytes)) {
+    if (!this.meta.matchesPieceHash(piece, buffer.digest())) {
       this.hashFailures++
       this.picker.onPieceFailed(piece)
       this.hooks.onPieceFailed(piece, from)
       this.fillAll()
       return
     }
-    this.storage.writePiece(piece, buffer.bytes).then(() => {
+    this.storage.writePiece(piece, buffer.chunks()).then(() => {
       this.picker.onPieceVerified(piece)
       if (!this.have.set(piece)) return
-      for (const id of from) this.creditPiece(id)
+      this.onPieceHeld(piece, from)
       this.hooks.onPieceVerified(piece, from.length === 1 ? from[0]! : null)
-      if (this.complete) this.loseInterest()
     }, (err) => this.hooks.onStorageError(err))
   }
 
-  private creditPiece (id: string): void {
-    for (const peer of this.hooks.peers()) if (peer.id === id) peer.piecesReceived++
+  /** Credits the piece's senders and drops interest in peers that have nothing more for us. */
+  private onPieceHeld (piece: number, from: string[]): void {
+    for (const peer of this.hooks.peers()) {
+      if (from.includes(peer.id)) peer.piecesReceived++
+      if (peer.has?.has(piece) === true && --peer.wanted === 0) this.updateInterest(peer)
+    }
   }
 
   private updateInterest (peer: Peer): void {
-    const wants = peer.has !== null && hasPieceWeLack(peer.has, this.have)
+    const wants = peer.wanted > 0
     if (wants === peer.interested) return
     peer.interested = wants
     peer.wire.send(wants ? 'interested' : 'not-interested', null)
-  }
-
-  private loseInterest (): void {
-    for (const peer of this.hooks.peers()) this.updateInterest(peer)
   }
 
   private forget (peer: Peer, range: { piece: number, offset: number }): boolean {
@@ -194,8 +242,9 @@ export class Downloader {
   }
 }
 
-function hasPieceWeLack (theirs: Bitfield, ours: Bitfield): boolean {
-  if (theirs.size === 0) return false
-  for (const piece of theirs.indices()) if (!ours.has(piece)) return true
-  return false
+/** Requests to keep in flight with a peer: enough for REQUEST_QUEUE_MS at its measured rate
+ *  (libtorrent sizes its request queue the same way), within fixed bounds. */
+function requestDepth (peer: Peer): number {
+  const depth = Math.ceil(peer.download.rate * REQUEST_QUEUE_MS / 1000 / BLOCK_BYTES)
+  return Math.min(MAX_REQUESTS_PER_PEER, Math.max(MIN_REQUESTS_PER_PEER, depth))
 }

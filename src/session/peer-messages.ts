@@ -66,8 +66,8 @@ export class PeerMessages {
         if (session.transfer === null) peer.choked = false
         else session.transfer.downloader.onUnchoke(peer)
       }),
-      interested: on((peer) => { peer.remoteInterested = true }),
-      'not-interested': on((peer) => { peer.remoteInterested = false })
+      interested: on((peer) => session.choking.onInterested(peer)),
+      'not-interested': on((peer) => session.choking.onNotInterested(peer))
     }
   }
 }

@@ -11,6 +11,11 @@ export interface OutstandingRequest extends BlockRange {
   sentAt: number
 }
 
+export interface PendingRead {
+  range: BlockRange
+  data: Promise<Buffer>
+}
+
 export const requestKey = (piece: number, offset: number): string => `${piece}:${offset}`
 
 export class Peer {
@@ -22,12 +27,19 @@ export class Peer {
   pendingHaves: number[] = []
   /** The remote chokes us until it says otherwise (BitTorrent's initial state). */
   choked = true
-  choking = false
+  /** We choke it until the choker gives it a slot. */
+  choking = true
   interested = false
   remoteInterested = false
+  /** Pieces it has that we lack: we are interested while this is above zero. */
+  wanted = 0
   readonly requests = new Map<string, OutstandingRequest>()
   /** The remote's requests waiting to be served, oldest first. */
   readonly inbound: BlockRange[] = []
+  /** Requests being read from storage, in the order they will be sent. */
+  readonly reading: PendingRead[] = []
+  /** Bytes sent since the connection last drained. */
+  unflushed = 0
   serving = false
   readonly download = new RateMeter()
   readonly upload = new RateMeter()

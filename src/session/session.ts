@@ -4,14 +4,16 @@
 
 import type { SecretStream } from 'hyperswarm'
 import type { Bitfield } from '../bitfield.js'
-import { BAN_STRIKES, METADATA_CHUNK_BYTES, PROGRESS_INTERVAL_MS } from '../constants.js'
+import { BAN_STRIKES, METADATA_CHUNK_BYTES, PEER_STATS_INTERVAL_MS, PROGRESS_INTERVAL_MS, RECHOKE_INTERVAL_MS, UPLOAD_SLOTS } from '../constants.js'
 import { BitswarmError, ioError, isBitswarmError } from '../errors.js'
 import { discoveryKeyOf } from '../metadata/info-hash.js'
 import { formatLink } from '../metadata/link.js'
 import type { Metadata } from '../metadata/metadata.js'
 import type { PieceStorage } from '../storage/storage.js'
+import { TokenBucket } from '../token-bucket.js'
 import { TypedEmitter } from '../typed-emitter.js'
 import { WireChannel } from '../wire/channel.js'
+import { Choking } from './choking.js'
 import { Downloader } from './downloader.js'
 import type { SessionEvents, SessionStats } from './events.js'
 import { MetadataFetcher } from './metadata-fetcher.js'
@@ -33,6 +35,16 @@ export interface SessionOptions {
   storage: StorageProvider
   /** Known when sharing; fetched from peers otherwise. */
   metadata?: Metadata
+  /** Shared by every session of a node; unlimited when absent. */
+  limits?: TransferLimits
+  /** Regular upload slots (UPLOAD_SLOTS); 0 serves nobody. */
+  uploadSlots?: number
+}
+
+/** The node's byte-rate limits, shared by all its sessions and peers. */
+export interface TransferLimits {
+  upload: TokenBucket
+  download: TokenBucket
 }
 
 /** The parts that exist once the metadata is known and the storage open. */
@@ -52,9 +64,11 @@ export class Session extends TypedEmitter<SessionEvents> {
   private readonly provider: StorageProvider
   private readonly fetcher: MetadataFetcher
   private readonly messages: PeerMessages
+  readonly choking: Choking
+  private readonly limits: TransferLimits
   private metadata: Metadata | null
   private readonly startedAt = Date.now()
-  private timer: NodeJS.Timeout | null = null
+  private readonly timers: NodeJS.Timeout[] = []
   private closing: Promise<void> | null = null
 
   constructor (opts: SessionOptions) {
@@ -70,6 +84,13 @@ export class Session extends TypedEmitter<SessionEvents> {
       onBadMetadata: (peer, err) => this.dropPeer(peer, `sent bad metadata: ${describe(err)}`)
     }, this.metadata !== null)
     this.messages = new PeerMessages(this, this.fetcher)
+    this.limits = opts.limits ?? { upload: new TokenBucket({ rate: Infinity }), download: new TokenBucket({ rate: Infinity }) }
+    this.choking = new Choking(opts.uploadSlots ?? UPLOAD_SLOTS, {
+      peers: () => this.peers.values(),
+      seeding: () => this.transfer?.downloader.complete === true,
+      onChoked: (peer) => this.transfer?.uploader.onChoked(peer),
+      onUnchoked: (peer) => this.transfer?.uploader.onUnchoked(peer)
+    })
   }
 
   get meta (): Metadata | null { return this.metadata }
@@ -79,7 +100,11 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /** Starts the session: opens storage at once if the metadata is known. */
   start (): void {
-    this.timer = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS)
+    this.timers.push(
+      setInterval(() => this.tick(), PROGRESS_INTERVAL_MS),
+      setInterval(() => this.choking.rechoke(), RECHOKE_INTERVAL_MS),
+      setInterval(() => this.emit('peer-stats', [...this.peers.values()].map((p) => p.stats())), PEER_STATS_INTERVAL_MS)
+    )
     if (this.metadata !== null) void this.onMetadata(this.metadata)
     else this.moveTo('fetching-metadata')
   }
@@ -163,9 +188,6 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (previous !== undefined) this.removePeer(previous, 'replaced by a newer connection')
     const peer = new Peer(id, wire)
     this.peers.set(id, peer)
-    // No choker yet: every peer is served.
-    peer.choking = false
-    wire.send('unchoke', null)
     if (this.transfer !== null) wire.send('bitfield', { bytes: this.transfer.downloader.have.toBytes() })
     this.emit('peer-add', { id })
     if (this.metadata === null) this.fetcher.onPeerOpen()
@@ -212,14 +234,14 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   private createTransfer (meta: Metadata, storage: PieceStorage, have: Bitfield): Transfer {
     const onMisbehaving = (peer: Peer, why: string): void => this.dropPeer(peer, why)
-    const downloader = new Downloader(meta, storage, have, {
+    const downloader = new Downloader(meta, storage, have, this.limits.download, {
       peers: () => this.peers.values(),
       onPieceVerified: (piece, from) => this.onPieceVerified(piece, from),
       onPieceFailed: (piece, from) => this.onPieceFailed(piece, from),
       onMisbehaving,
       onStorageError: (err) => this.fail(err)
     })
-    const uploader = new Uploader(meta, storage, have, {
+    const uploader = new Uploader(meta, storage, have, this.limits.upload, {
       onMisbehaving,
       onReadError: (err) => this.emit('warning', { code: 'ERR_IO', message: describe(ioError('reading a piece', err)) })
     })
@@ -282,7 +304,8 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   private async shutdown (reason: string): Promise<void> {
     this.moveTo('closing')
-    if (this.timer !== null) clearInterval(this.timer)
+    for (const timer of this.timers) clearInterval(timer)
+    this.transfer?.downloader.stop()
     for (const peer of [...this.peers.values()]) this.removePeer(peer, reason)
     await this.transfer?.storage.close()
     this.moveTo('closed')

@@ -1,10 +1,13 @@
-// Serves the blocks peers request, one peer's queue at a time, reading from storage only as
-// fast as the connection drains: memory stays bounded by the request caps, not by demand.
+// Serves the blocks unchoked peers request, one peer's queue at a time, reading from storage
+// only as fast as the connection drains and the node's upload limit allows: memory per peer
+// stays bounded by the upload window and the read-ahead, not by demand.
 
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Bitfield } from '../bitfield.js'
-import { BLOCK_BYTES, MAX_INBOUND_REQUESTS, MAX_INVALID_REQUESTS } from '../constants.js'
+import { BLOCK_BYTES, MAX_INBOUND_REQUESTS, MAX_INVALID_REQUESTS, UPLOAD_READ_AHEAD, UPLOAD_WINDOW_BYTES } from '../constants.js'
 import type { Metadata } from '../metadata/metadata.js'
 import type { PieceStorage } from '../storage/storage.js'
+import type { TokenBucket } from '../token-bucket.js'
 import type { BlockRange } from '../types.js'
 import type { Peer } from './peer.js'
 
@@ -22,10 +25,13 @@ export class Uploader {
   /** Payload bytes sent in this run. */
   uploaded = 0
 
-  constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, hooks: UploaderHooks) {
+  private readonly limit: TokenBucket
+
+  constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, hooks: UploaderHooks) {
     this.meta = meta
     this.storage = storage
     this.have = have
+    this.limit = limit
     this.hooks = hooks
   }
 
@@ -53,29 +59,68 @@ export class Uploader {
     if (i !== -1) peer.inbound.splice(i, 1)
   }
 
-  /** The connection drained: carry on with the queue. */
-  onDrain (peer: Peer): void {
+  /** We choke the peer: like a BitTorrent choke, it drops what the peer had asked for. */
+  onChoked (peer: Peer): void {
+    peer.inbound.length = 0
+    peer.reading.length = 0
+  }
+
+  onUnchoked (peer: Peer): void {
     void this.serve(peer)
   }
 
+  /** The connection drained: carry on with the queue. */
+  onDrain (peer: Peer): void {
+    peer.unflushed = 0
+    void this.serve(peer)
+  }
+
+  /** Sends queued blocks in request order while the peer's window has room, keeping a few
+   *  storage reads ahead of the sends. */
   private async serve (peer: Peer): Promise<void> {
     if (peer.serving) return
     peer.serving = true
     try {
-      while (peer.inbound.length > 0 && !peer.wire.closed && peer.wire.drained) {
-        const range = peer.inbound.shift()!
-        const data = await this.storage.read(range.piece, range.offset, range.length)
-        if (peer.wire.closed) return
-        peer.wire.send('block', { piece: range.piece, offset: range.offset, data })
-        peer.upload.add(data.byteLength)
-        this.uploaded += data.byteLength
-        if (range.offset + range.length === this.meta.pieceLength(range.piece)) peer.piecesSent++
+      while (this.canSend(peer) && peer.unflushed < UPLOAD_WINDOW_BYTES) {
+        this.readAhead(peer)
+        const next = peer.reading.shift()
+        if (next === undefined) return
+        const data = await next.data
+        // Other peers' sends share the limit: wait until this block's turn comes.
+        for (let wait = this.limit.delayFor(data.byteLength); wait > 0 && this.canSend(peer); wait = this.limit.delayFor(data.byteLength)) {
+          await sleep(wait, undefined, { ref: false })
+        }
+        if (!this.canSend(peer)) return
+        this.limit.take(data.byteLength)
+        this.send(peer, next.range, data)
       }
     } catch (err) {
       this.hooks.onReadError(err)
     } finally {
       peer.serving = false
     }
+  }
+
+  private canSend (peer: Peer): boolean {
+    return !peer.wire.closed && !peer.choking
+  }
+
+  private readAhead (peer: Peer): void {
+    while (peer.reading.length < UPLOAD_READ_AHEAD && peer.inbound.length > 0) {
+      const range = peer.inbound.shift()!
+      const data = this.storage.read(range.piece, range.offset, range.length)
+      data.catch(() => {}) // reported when its turn comes, or dropped with the peer
+      peer.reading.push({ range, data })
+    }
+  }
+
+  private send (peer: Peer, range: BlockRange, data: Buffer): void {
+    const flushed = peer.wire.send('block', { piece: range.piece, offset: range.offset, data })
+    // A write accepted below the high-water mark means the buffer is nearly empty.
+    peer.unflushed = flushed ? 0 : peer.unflushed + data.byteLength
+    peer.upload.add(data.byteLength)
+    this.uploaded += data.byteLength
+    if (range.offset + range.length === this.meta.pieceLength(range.piece)) peer.piecesSent++
   }
 
   private validate ({ piece, offset, length }: BlockRange): string | null {

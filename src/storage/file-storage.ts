@@ -13,8 +13,8 @@ import { readFailure, writeFailure } from './fs-errors.js'
 import { Layout } from './layout.js'
 import { ensureWritableDir, entryAt, moveIntoPlace, preparePartial } from './partial.js'
 import { filePath, isSingleFile, safeComponent } from './paths.js'
-import { readExactly, writeExactly } from './positional.js'
-import type { PieceStorage, StorageMetadata } from './storage.js'
+import { readExactly, sliceChunks, writevExactly } from './positional.js'
+import { chunksOf, type PieceData, type PieceStorage, type StorageMetadata } from './storage.js'
 
 /** Where a storage's content is, and whether it may be written there. */
 interface Location {
@@ -58,16 +58,18 @@ export class FileStorage implements PieceStorage {
     })
   }
 
-  async writePiece (piece: number, data: Uint8Array): Promise<void> {
+  async writePiece (piece: number, data: PieceData): Promise<void> {
     const pieceLength = this.layout.pieceLength(piece)
-    if (data.byteLength !== pieceLength) {
-      throw new RangeError(`piece ${piece} is ${pieceLength} bytes, got ${data.byteLength}`)
+    const chunks = chunksOf(data)
+    const length = chunks.reduce((sum, c) => sum + c.byteLength, 0)
+    if (length !== pieceLength) {
+      throw new RangeError(`piece ${piece} is ${pieceLength} bytes, got ${length}`)
     }
     await this.run(async () => {
       if (!this.location.writable) throw notWritable(this.location.root, 'opened read-only')
       await this.eachSpan(this.layout.pieceSpans(piece), async (span, at) => {
         const path = this.pathOf(span.file)
-        await this.files.use(span.file, (handle) => writeExactly(handle, data, at, span.length, span.fileOffset))
+        await this.files.use(span.file, (handle) => writevExactly(handle, sliceChunks(chunks, at, span.length), span.fileOffset))
           .catch((err: unknown) => { throw writeFailure(path, err) })
       })
     })

@@ -2,7 +2,7 @@
 
 import { closed, ioError } from '../errors.js'
 import { Layout } from './layout.js'
-import type { PieceStorage, StorageMetadata } from './storage.js'
+import { chunksOf, type PieceData, type PieceStorage, type StorageMetadata } from './storage.js'
 
 export class MemoryStorage implements PieceStorage {
   private readonly layout: Layout
@@ -46,14 +46,15 @@ export class MemoryStorage implements PieceStorage {
     return Buffer.from(data.subarray(offset, offset + length))
   }
 
-  async writePiece (piece: number, data: Uint8Array): Promise<void> {
+  async writePiece (piece: number, data: PieceData): Promise<void> {
     if (this.closed) throw closed('storage')
     const pieceLength = this.layout.pieceLength(piece)
-    if (data.byteLength !== pieceLength) {
-      throw new RangeError(`piece ${piece} is ${pieceLength} bytes, got ${data.byteLength}`)
+    // A copy: the caller may reuse its buffers.
+    const bytes = Buffer.concat(chunksOf(data))
+    if (bytes.byteLength !== pieceLength) {
+      throw new RangeError(`piece ${piece} is ${pieceLength} bytes, got ${bytes.byteLength}`)
     }
-    // A copy: the caller may reuse its buffer.
-    this.pieces.set(piece, Buffer.from(data))
+    this.pieces.set(piece, bytes)
   }
 
   async close (): Promise<void> {

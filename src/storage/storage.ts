@@ -6,9 +6,14 @@ export interface PieceStorage {
   /** Reads `length` bytes at `offset` inside `piece` (a block for a peer). */
   read (piece: number, offset: number, length: number): Promise<Buffer>
   /** Writes a whole verified piece at its place. */
-  writePiece (piece: number, data: Uint8Array): Promise<void>
+  writePiece (piece: number, data: PieceData): Promise<void>
   close (): Promise<void>
 }
+
+/** A piece as one buffer, or as its blocks in order (written without copying them together). */
+export type PieceData = Uint8Array | readonly Uint8Array[]
+
+export const chunksOf = (data: PieceData): readonly Uint8Array[] => data instanceof Uint8Array ? [data] : data
 
 /** The part of the metadata storage relies on; metadata/Metadata satisfies it. */
 export interface StorageMetadata {

@@ -70,6 +70,17 @@ export class WireChannel {
     return this.messages.get(name)!.send(message)
   }
 
+  /** Sends everything `send` queues as one write: many small messages (requests) cost one
+   *  encryption and one packet instead of one each. */
+  batch (send: () => void): void {
+    this.channel.cork()
+    try {
+      send()
+    } finally {
+      this.channel.uncork()
+    }
+  }
+
   close (reason: string): void {
     this.closeReason = reason
     this.channel.close()

@@ -1,0 +1,94 @@
+// Child processes for benchmarks: spawned by path, read line by line, their peak RSS taken
+// from /proc (VmHWM) while they run, and stopped by their own PID only.
+
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+/** The repository root: the nearest folder above this file with a package.json. */
+export const ROOT = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir)
+  return dir
+})()
+export const BITSWARM = join(ROOT, 'bin', 'bitswarm.js')
+
+const RSS_POLL_MS = 50
+
+export interface Proc {
+  readonly startedAt: number
+  readonly pid: number
+  /** The next line of standard output (lines are queued until asked for). */
+  nextLine (timeoutMs?: number): Promise<string>
+  /** The first line for which `match` is true; earlier lines are dropped. */
+  lineMatching (match: (line: string) => boolean, timeoutMs?: number): Promise<string>
+  /** Highest resident set size seen so far, in bytes. */
+  peakRss (): Promise<number>
+  stop (signal?: NodeJS.Signals): Promise<number | null>
+  readonly exited: Promise<number | null>
+}
+
+export function startProcess (script: string, args: string[]): Proc {
+  const startedAt = performance.now()
+  const child: ChildProcess = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+  const pid = child.pid!
+  const lines: string[] = []
+  const waiters: Array<(line: string | null) => void> = []
+  let stderr = ''
+  child.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000) })
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const waiter = waiters.shift()
+    if (waiter !== undefined) waiter(line)
+    else lines.push(line)
+  })
+  let peak = 0
+  const sample = async (): Promise<void> => {
+    try {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8')
+      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0)
+      peak = Math.max(peak, kb * 1024)
+    } catch {} // exited meanwhile: the last sample stands
+  }
+  const poller = setInterval(() => { void sample() }, RSS_POLL_MS)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    clearInterval(poller)
+    for (const waiter of waiters.splice(0)) waiter(null)
+    resolve(code)
+  }))
+
+  const nextLine = async (timeoutMs = 120_000): Promise<string> => {
+    const queued = lines.shift()
+    if (queued !== undefined) return queued
+    if (child.exitCode !== null) throw new Error(`${script} exited (${child.exitCode}): ${stderr}`)
+    const line = await new Promise<string | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), timeoutMs)
+      waiters.push((l) => { clearTimeout(timer); resolve(l) })
+    })
+    if (line === null) throw new Error(`${script} ${args[0] ?? ''}: no line within ${timeoutMs} ms or exited; stderr: ${stderr}`)
+    return line
+  }
+
+  return {
+    startedAt,
+    pid,
+    nextLine,
+    async lineMatching (match, timeoutMs) {
+      for (;;) {
+        const line = await nextLine(timeoutMs)
+        if (match(line)) return line
+      }
+    },
+    async peakRss () {
+      await sample()
+      return peak
+    },
+    async stop (signal = 'SIGINT') {
+      if (child.exitCode === null && child.signalCode === null) process.kill(pid, signal)
+      return await exited
+    },
+    exited
+  }
+}

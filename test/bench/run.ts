@@ -1,0 +1,89 @@
+// `npm run bench`: runs the benchmark cases and prints their tables; the figures are also
+// written to bench-results/ (JSON, and an SVG chart for the swarm case).
+//
+//   --case transfer|swarm   (repeatable; default: transfer, then swarm)
+//   transfer: --sizes 256M,1G  --runs 3
+//   swarm:    --peers 1,2,4,8,16  --size 32M  --runs 1  --modes swarm,client-server
+//             --seeder-upload 4M  --upload 2M  [--download-limit <rate>]
+//             BENCH_SWARM_NO_LIMITS=1 drops the rate and slot flags (see swarm.ts)
+
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { parseByteSize } from '../../src/metadata/piece-size.js'
+import { swarmChart } from './chart.js'
+import { ROOT } from './processes.js'
+import { formatMiB } from './stats.js'
+import { boundFor, formatSwarm, goals, type Mode, MODES, swarmCase } from './swarm.js'
+import { formatTransfer, transferCase } from './transfer.js'
+
+const CASES = ['transfer', 'swarm']
+const { values } = parseArgs({
+  options: {
+    case: { type: 'string', multiple: true },
+    sizes: { type: 'string', default: '256M,1G' },
+    runs: { type: 'string' },
+    peers: { type: 'string', default: '1,2,4,8,16' },
+    size: { type: 'string', default: '32M' },
+    modes: { type: 'string', default: MODES.join(',') },
+    'seeder-upload': { type: 'string', default: '4M' },
+    upload: { type: 'string', default: '2M' },
+    'download-limit': { type: 'string' }
+  }
+})
+const cases = values.case ?? CASES
+for (const c of cases) if (!CASES.includes(c)) throw new Error(`unknown --case ${c}: expected one of ${CASES.join(', ')}`)
+const runsFor = (fallback: number): number => {
+  const runs = Number(values.runs ?? fallback)
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer')
+  return runs
+}
+const log = (line: string): void => { process.stderr.write(line + '\n') }
+
+const workDir = await mkdtemp(join(tmpdir(), 'bitswarm-bench-'))
+const resultsDir = join(ROOT, 'bench-results')
+await mkdir(resultsDir, { recursive: true })
+try {
+  if (cases.includes('transfer')) {
+    const runs = runsFor(3)
+    const sizes = values.sizes.split(',').map((s) => parseByteSize(s.trim()))
+    const rows = await transferCase({ sizes, runs, workDir, log })
+    process.stdout.write(formatTransfer(rows) + '\n')
+    await writeFile(join(resultsDir, 'transfer.json'), JSON.stringify({ date: new Date().toISOString(), runs, rows }, null, 2) + '\n')
+  }
+  if (cases.includes('swarm')) {
+    const peers = values.peers.split(',').map((s) => Number(s.trim()))
+    if (peers.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--peers must be positive integers, e.g. 1,2,4,8,16')
+    const modes = values.modes.split(',').map((s) => s.trim()) as Mode[]
+    for (const m of modes) if (!MODES.includes(m)) throw new Error(`unknown mode ${m}: expected ${MODES.join(', ')}`)
+    const options = {
+      peers,
+      fileBytes: parseByteSize(values.size),
+      runs: runsFor(1),
+      modes,
+      seederUpload: parseByteSize(values['seeder-upload']),
+      downloaderUpload: parseByteSize(values.upload),
+      downloadLimit: values['download-limit'] === undefined ? null : parseByteSize(values['download-limit']),
+      limits: process.env.BENCH_SWARM_NO_LIMITS !== '1'
+    }
+    const { rows, runs } = await swarmCase({ ...options, workDir, log })
+    process.stdout.write(formatSwarm(rows, options) + '\n')
+    await writeFile(join(resultsDir, 'swarm.json'), JSON.stringify({ date: new Date().toISOString(), parameters: options, goals: options.limits ? goals(rows) : null, rows, runs }, null, 2) + '\n')
+    const rate = (b: number): string => `${+(b / 2 ** 20).toFixed(2)} MiB/s`
+    const svg = swarmChart(rows.map((r) => ({
+      peers: r.peers,
+      swarm: r.swarm?.seconds.median ?? null,
+      swarmBound: boundFor(options, 'swarm', r.peers),
+      clientServer: r.clientServer?.seconds.median ?? null,
+      clientServerBound: boundFor(options, 'client-server', r.peers)
+    })), {
+      subtitle: `${formatMiB(options.fileBytes)} file; seeder ${rate(options.seederUpload)}, downloaders ${rate(options.downloaderUpload)} upload` +
+        (options.limits ? '' : ' (NOT APPLIED: BENCH_SWARM_NO_LIMITS=1)')
+    })
+    await writeFile(join(resultsDir, 'swarm.svg'), svg)
+    log(`swarm: wrote ${join(resultsDir, 'swarm.json')} and ${join(resultsDir, 'swarm.svg')}`)
+  }
+} finally {
+  await rm(workDir, { recursive: true, force: true })
+}

@@ -1,0 +1,252 @@
+// Benchmark case "swarm": one `bitswarm share` and N `bitswarm get` processes on a fresh local
+// bootstrap node, upload-limited so that 17 processes on 2 cores are not CPU-bound, run as a
+// swarm (downloaders upload) and client–server (`--upload-slots 0` on the downloaders). The
+// time runs from the spawn of the first downloader to the last `done`, and is set against the
+// textbook lower bounds (bounds.ts).
+//
+// BENCH_SWARM_NO_LIMITS=1 drops --upload-limit, --download-limit and --upload-slots from every
+// command: a check of the harness against a CLI without them (the bounds, ratios and the
+// client–server mode then mean nothing).
+
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { type BoundInput, clientServerBound, swarmBound } from './bounds.js'
+import { sha256File, writeRandomFile } from './files.js'
+import { BITSWARM, type Proc, startProcess } from './processes.js'
+import { formatMiB, summarize, type Summary } from './stats.js'
+
+export type Mode = 'swarm' | 'client-server'
+export const MODES: readonly Mode[] = ['swarm', 'client-server']
+
+export interface SwarmCaseOptions {
+  peers: number[]
+  fileBytes: number
+  runs: number
+  modes: Mode[]
+  /** u_s and u_i, bytes/s. */
+  seederUpload: number
+  downloaderUpload: number
+  /** Download limit of every downloader, bytes/s, or null for none (d_min = ∞). */
+  downloadLimit: number | null
+  /** False with BENCH_SWARM_NO_LIMITS=1: none of the rate and slot flags are passed. */
+  limits: boolean
+  workDir: string
+  log: (line: string) => void
+}
+
+export interface DownloaderRun {
+  /** From this downloader's own spawn to its `done` line. */
+  seconds: number
+  /** `seconds` of its `done` event (the CLI's own clock). */
+  reportedSeconds: number | null
+  peakRss: number
+  /** Payload bytes received / sent, from the `done` event when it has them. */
+  downloaded: number | null
+  uploaded: number | null
+}
+
+export interface SwarmRun {
+  mode: Mode
+  peers: number
+  run: number
+  /** From the spawn of the first downloader to the last `done`. */
+  seconds: number
+  bound: number
+  ratio: number
+  seederPeakRss: number
+  /** Σ downloaded − Σ uploaded over the downloaders: what came from the seeder. */
+  seederBytes: number | null
+  downloaders: DownloaderRun[]
+}
+
+export interface ModeRow { seconds: Summary, bound: number, ratio: number }
+export interface SwarmRow { peers: number, swarm: ModeRow | null, clientServer: ModeRow | null, speedup: number | null }
+
+const NET = (bootstrap: string): string[] => ['--bootstrap', bootstrap, '--host', '127.0.0.1']
+const STARTUP_MS = 60_000
+const EXIT_GRACE_MS = 15_000
+const STOP_GRACE_MS = 10_000
+
+export function boundFor (o: Pick<SwarmCaseOptions, 'fileBytes' | 'seederUpload' | 'downloaderUpload' | 'downloadLimit'>, mode: Mode, peers: number): number {
+  const input: BoundInput = {
+    fileBytes: o.fileBytes,
+    seederUpload: o.seederUpload,
+    downloaderUploads: new Array<number>(peers).fill(mode === 'swarm' ? o.downloaderUpload : 0),
+    downloadLimits: o.downloadLimit === null ? [] : new Array<number>(peers).fill(o.downloadLimit)
+  }
+  return mode === 'swarm' ? swarmBound(input) : clientServerBound(input)
+}
+
+export async function swarmCase (o: SwarmCaseOptions): Promise<{ rows: SwarmRow[], runs: SwarmRun[] }> {
+  if (!o.limits) o.log('swarm: BENCH_SWARM_NO_LIMITS=1: no rate or slot flags are passed; bounds and ratios are not meaningful')
+  const source = join(o.workDir, `swarm-content-${o.fileBytes}.bin`)
+  o.log(`swarm ${formatMiB(o.fileBytes)}: writing the content`)
+  const digest = await writeRandomFile(source, o.fileBytes)
+  const runs: SwarmRun[] = []
+  try {
+    for (const peers of o.peers) {
+      for (let run = 1; run <= o.runs; run++) {
+        for (const mode of o.modes) {
+          const result = await swarmRun(o, mode, peers, run, source, digest)
+          runs.push(result)
+          o.log(`  ${mode} N=${peers} run ${run}: ${result.seconds.toFixed(1)} s, bound ${result.bound.toFixed(1)} s, ratio ${result.ratio.toFixed(2)}`)
+        }
+      }
+    }
+  } finally {
+    await rm(source, { force: true })
+  }
+  const rows = o.peers.map((peers): SwarmRow => {
+    const of = (mode: Mode): ModeRow | null => {
+      const mine = runs.filter((r) => r.peers === peers && r.mode === mode)
+      if (mine.length === 0) return null
+      const seconds = summarize(mine.map((r) => r.seconds))
+      const bound = mine[0]!.bound
+      return { seconds, bound, ratio: seconds.median / bound }
+    }
+    const swarm = of('swarm')
+    const clientServer = of('client-server')
+    return { peers, swarm, clientServer, speedup: swarm !== null && clientServer !== null ? clientServer.seconds.median / swarm.seconds.median : null }
+  })
+  return { rows, runs }
+}
+
+interface DoneEvent { event: 'done', path: string, size: number, downloaded?: number, uploaded?: number, seconds?: number }
+
+async function swarmRun (o: SwarmCaseOptions, mode: Mode, peers: number, run: number, source: string, digest: string): Promise<SwarmRun> {
+  const bound = boundFor(o, mode, peers)
+  const capMs = (3 * bound + 30) * 1000
+  const what = `${mode} N=${peers} run ${run}`
+  const outRoot = join(o.workDir, `swarm-out-${mode}-${peers}-${run}`)
+  const started: Proc[] = []
+  const spawn = (args: string[]): Proc => { const p = startProcess(BITSWARM, args); started.push(p); return p }
+  try {
+    const bootstrap = spawn(['bootstrap', '--host', '127.0.0.1', '--port', '0'])
+    const address = (await bootstrap.nextLine(STARTUP_MS)).trim()
+    const share = spawn(['share', source, '--quiet', ...NET(address), ...seederFlags(o, mode, peers)])
+    const link = (await share.nextLine(STARTUP_MS)).trim()
+    if (!link.startsWith('bitswarm://')) throw new Error(`${what}: share printed "${link}", not a link`)
+
+    const gets = Array.from({ length: peers }, (_, i) =>
+      spawn(['get', link, '-o', join(outRoot, `d${i + 1}`), '--json', ...NET(address), ...downloaderFlags(o, mode)]))
+    const firstSpawn = gets[0]!.startedAt
+    const deadline = firstSpawn + capMs
+    const finished = await Promise.all(gets.map(async (get, i) => {
+      const who = `${what}: downloader ${i + 1}/${peers}`
+      const line = await beforeDeadline(get.lineMatching((l) => l.includes('"event":"done"'), capMs), deadline, who)
+      const doneAt = performance.now()
+      const done = JSON.parse(line) as DoneEvent
+      const peakRss = await get.peakRss()
+      const code = await beforeDeadline(get.exited, doneAt + EXIT_GRACE_MS, `${who} exiting`)
+      if (code !== 0) throw new Error(`${who}: bitswarm get exited with ${code}`)
+      return { done, doneAt, startedAt: get.startedAt, peakRss }
+    }))
+    const seconds = (Math.max(...finished.map((f) => f.doneAt)) - firstSpawn) / 1000
+
+    for (const [i, f] of finished.entries()) {
+      const actual = f.done.size === o.fileBytes ? await sha256File(f.done.path) : `size ${f.done.size}`
+      if (actual !== digest) throw new Error(`${what}: downloader ${i + 1} wrote different content to ${f.done.path} (${actual}, expected sha256 ${digest})`)
+    }
+    const downloaders = finished.map((f): DownloaderRun => ({
+      seconds: (f.doneAt - f.startedAt) / 1000,
+      reportedSeconds: f.done.seconds ?? null,
+      peakRss: f.peakRss,
+      downloaded: f.done.downloaded ?? null,
+      uploaded: f.done.uploaded ?? null
+    }))
+    const seederBytes = downloaders.every((d) => d.downloaded !== null && d.uploaded !== null)
+      ? downloaders.reduce((sum, d) => sum + d.downloaded! - d.uploaded!, 0)
+      : null
+    return { mode, peers, run, seconds, bound, ratio: seconds / bound, seederPeakRss: await share.peakRss(), seederBytes, downloaders }
+  } finally {
+    // Downloaders first, then the seeder, then the bootstrap node; each by its own PID.
+    for (const proc of started.reverse()) await stopByPid(proc, o.log)
+    await rm(outRoot, { recursive: true, force: true })
+  }
+}
+
+/** The CLI takes rates with binary suffixes: 4194304 → "4M". */
+export function rateArg (bytesPerSecond: number): string {
+  for (const [suffix, unit] of [['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]] as const) {
+    if (bytesPerSecond >= unit && bytesPerSecond % unit === 0) return `${bytesPerSecond / unit}${suffix}`
+  }
+  return String(Math.round(bytesPerSecond))
+}
+
+function seederFlags (o: SwarmCaseOptions, mode: Mode, peers: number): string[] {
+  if (!o.limits) return []
+  // Client–server: the seeder serves every downloader at once, sharing u_s among all N.
+  const slots = mode === 'client-server' ? ['--upload-slots', String(Math.max(16, peers))] : []
+  return ['--upload-limit', rateArg(o.seederUpload), ...slots]
+}
+
+function downloaderFlags (o: SwarmCaseOptions, mode: Mode): string[] {
+  if (!o.limits) return []
+  return [
+    '--upload-limit', rateArg(o.downloaderUpload),
+    ...(mode === 'client-server' ? ['--upload-slots', '0'] : []),
+    ...(o.downloadLimit !== null ? ['--download-limit', rateArg(o.downloadLimit)] : [])
+  ]
+}
+
+async function beforeDeadline<T> (promise: Promise<T>, deadline: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    const ms = Math.max(0, deadline - performance.now())
+    timer = setTimeout(() => reject(new Error(`${what}: not done within the cap (${(ms / 1000).toFixed(0)} s left)`)), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** SIGINT, then SIGKILL if it has not exited after STOP_GRACE_MS. Never throws. */
+async function stopByPid (proc: Proc, log: (line: string) => void): Promise<void> {
+  try {
+    const code = await beforeDeadline(proc.stop('SIGINT'), performance.now() + STOP_GRACE_MS, `pid ${proc.pid}`)
+    if (code !== 0 && code !== null) log(`  note: pid ${proc.pid} exited with code ${code}`)
+  } catch {
+    log(`  note: pid ${proc.pid} ignored SIGINT for ${STOP_GRACE_MS / 1000} s; SIGKILL`)
+    await proc.stop('SIGKILL').catch(() => null)
+  }
+}
+
+export function formatSwarm (rows: SwarmRow[], o: Pick<SwarmCaseOptions, 'fileBytes' | 'seederUpload' | 'downloaderUpload' | 'downloadLimit' | 'runs' | 'limits'>): string {
+  const rate = (b: number): string => `${(b / 2 ** 20).toFixed(b % 2 ** 20 === 0 ? 0 : 2)} MiB/s`
+  const cell = (m: ModeRow | null, width: number): string[] => m === null
+    ? ['–'.padEnd(width), '–'.padEnd(8), '–'.padEnd(6)]
+    : [(o.runs > 1 ? `${m.seconds.median.toFixed(1)} (${m.seconds.min.toFixed(1)}–${m.seconds.max.toFixed(1)})` : m.seconds.median.toFixed(1)).padEnd(width), m.bound.toFixed(1).padEnd(8), m.ratio.toFixed(2).padEnd(6)]
+  const width = o.runs > 1 ? 18 : 9
+  const lines = [
+    `swarm: one seeder → N downloaders, ${formatMiB(o.fileBytes)}, u_s = ${rate(o.seederUpload)}, u_i = ${rate(o.downloaderUpload)}, ` +
+      `download ${o.downloadLimit === null ? 'unlimited' : rate(o.downloadLimit)}; separate processes on 127.0.0.1`,
+    `seconds from the first downloader's spawn to the last verified completion${o.runs > 1 ? '; median (min–max)' : ''}; ratio = measured / lower bound`,
+    ...(o.limits ? [] : ['BENCH_SWARM_NO_LIMITS=1: ran without rate and slot flags; the bounds do not apply']),
+    '',
+    ['N'.padEnd(4), 'swarm s'.padEnd(width), 'bound s'.padEnd(8), 'ratio'.padEnd(6), 'c–s s'.padEnd(width), 'bound s'.padEnd(8), 'ratio'.padEnd(6), 'speed-up (c–s / swarm)'].join(' ')
+  ]
+  for (const r of rows) {
+    lines.push([String(r.peers).padEnd(4), ...cell(r.swarm, width), ...cell(r.clientServer, width), r.speedup === null ? '–' : `${r.speedup.toFixed(1)}×`].join(' '))
+  }
+  if (!o.limits) lines.push('', 'goals: not checked (no limits applied)')
+  else lines.push('', ...goals(rows).map((g) => `goal ${g.goal}: ${g.met === null ? 'not measured' : g.met ? 'met' : 'MISSED'} (${g.detail})`))
+  return lines.join('\n')
+}
+
+export interface Goal { goal: string, met: boolean | null, detail: string }
+
+/** The issue's goals: swarm ratio ≤ 1.2, client–server ratio ≤ 1.1, at N = 16 swarm ≥ 6× faster. */
+export function goals (rows: SwarmRow[]): Goal[] {
+  const ratios = (pick: (r: SwarmRow) => ModeRow | null): number[] => rows.flatMap((r) => { const m = pick(r); return m === null ? [] : [m.ratio] })
+  const worst = (values: number[], limit: number, goal: string): Goal => values.length === 0
+    ? { goal, met: null, detail: 'mode not run' }
+    : { goal, met: Math.max(...values) <= limit, detail: `worst ${Math.max(...values).toFixed(2)}` }
+  const at16 = rows.find((r) => r.peers === 16)?.speedup ?? null
+  return [
+    worst(ratios((r) => r.swarm), 1.2, 'swarm measured/bound ≤ 1.2'),
+    worst(ratios((r) => r.clientServer), 1.1, 'client–server measured/bound ≤ 1.1'),
+    { goal: 'swarm ≥ 6× faster than client–server at N = 16', met: at16 === null ? null : at16 >= 6, detail: at16 === null ? 'N = 16 not run in both modes' : `${at16.toFixed(1)}×` }
+  ]
+}
