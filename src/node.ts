@@ -144,21 +144,29 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   }
 
   /** A lookup made before the other side's announce landed is not retried by hyperswarm
-   *  for ~10 minutes, so while a session has no peer we look again, backing off. */
+   *  for ~10 minutes. So we look again, backing off: while a session has no peer, and while
+   *  it still downloads with room for more peers (downloaders that joined together would
+   *  otherwise each find only the seeder, never each other). */
   private keepLookingForPeers (session: Session, discovery: PeerDiscovery): void {
+    const maxPeers = this.opts.maxPeers ?? MAX_PEERS
     let delay = DISCOVERY_REFRESH_MS
     let attempt = 0
+    let hadPeers = false
     const schedule = (): void => {
       const timer = setTimeout(() => {
         this.refreshTimers.delete(timer)
         if (session.status === 'closing' || session.status === 'closed') return
-        if (session.peers.size === 0) {
+        const alone = session.peers.size === 0
+        if (alone && hadPeers) delay = DISCOVERY_REFRESH_MS // lost them all: look hard again
+        hadPeers = !alone
+        const downloading = session.status === 'fetching-metadata' || session.status === 'downloading'
+        if (alone) {
           attempt++
-          this.emit('lookup', { topic: session.discoveryKey.toString('hex'), attempt, peers: session.peers.size })
+          this.emit('lookup', { topic: session.discoveryKey.toString('hex'), attempt, peers: 0 })
+        }
+        if (alone || (downloading && session.peers.size < maxPeers)) {
           discovery.refresh().catch(() => {})
           delay = Math.min(delay * 2, DISCOVERY_REFRESH_MAX_MS)
-        } else {
-          delay = DISCOVERY_REFRESH_MS
         }
         schedule()
       }, delay)

@@ -24,7 +24,11 @@ export interface PeerStats {
   /** Whether the remote chokes us / we choke it. */
   choked: boolean
   choking: boolean
+  /** Whether we want pieces it has / it wants pieces we have. */
   interested: boolean
+  remoteInterested: boolean
+  /** Pieces it holds (0 until its bitfield is known). */
+  have: number
   /** Requests we have outstanding with this peer. */
   requests: number
 }

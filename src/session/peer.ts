@@ -76,6 +76,8 @@ export class Peer {
       choked: this.choked,
       choking: this.choking,
       interested: this.interested,
+      remoteInterested: this.remoteInterested,
+      have: this.has?.size ?? 0,
       requests: this.requests.size
     }
   }
