@@ -64,6 +64,8 @@ export const REQUEST_TIMEOUT_MS = 15_000
  *  made before the seeder's announce landed is otherwise not retried for ~10 minutes. */
 export const DISCOVERY_REFRESH_MS = 1_000
 export const DISCOVERY_REFRESH_MAX_MS = 15_000
+/** Haves verified within this long of the last sent go together, one write per peer. */
+export const HAVE_BATCH_MS = 100
 /** `progress` events at most 5 times a second. */
 export const PROGRESS_INTERVAL_MS = 200
 /** Per-peer statistics (`peer-stats`) once a second. */

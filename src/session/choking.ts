@@ -1,6 +1,6 @@
 // Carries out the Choker's decisions on one session's peers: every RECHOKE_INTERVAL_MS a
-// round, and at once when a peer becomes interested while a regular slot is free, so a
-// newcomer to a quiet swarm is not kept waiting for the next round.
+// round; in between, a free slot (a newcomer's interest in a quiet swarm, a holder that left
+// or lost interest) is filled at once, so upload capacity never idles until the next round.
 
 import { Choker, type ChokeCandidate, type ChokeReason } from '../choker.js'
 import type { Peer } from './peer.js'
@@ -46,14 +46,35 @@ export class Choking {
 
   onInterested (peer: Peer): void {
     peer.remoteInterested = true
-    if (!peer.choking) return
-    let unchoked = 0
-    for (const p of this.hooks.peers()) if (!p.choking) unchoked++
-    if (unchoked < this.slots) this.unchoke(peer, this.hooks.seeding() ? 'fastest' : 'tit-for-tat')
+    if (peer.choking && this.slots > 0 && this.slotsInUse() < this.slots) this.unchoke(peer, this.fillReason())
   }
 
+  /** A peer we serve stopped wanting anything: its slot goes to a waiting peer at once. */
   onNotInterested (peer: Peer): void {
     peer.remoteInterested = false
+    if (!peer.choking) this.onSlotFreed()
+  }
+
+  /** A slot holder left or lost interest. Waiting for the next round would leave this
+   *  node's upload idle for up to RECHOKE_INTERVAL_MS; the round sorts out who keeps it. */
+  onSlotFreed (): void {
+    if (this.slots === 0 || this.slotsInUse() >= this.slots + 1) return
+    let next: Peer | null = null
+    for (const p of this.hooks.peers()) {
+      if (p.choking && p.remoteInterested && (next === null || p.download.rate > next.download.rate)) next = p
+    }
+    if (next !== null) this.unchoke(next, this.fillReason())
+  }
+
+  /** Peers we serve that want something: an uninterested unchoked peer holds no slot. */
+  private slotsInUse (): number {
+    let used = 0
+    for (const p of this.hooks.peers()) if (!p.choking && p.remoteInterested) used++
+    return used
+  }
+
+  private fillReason (): ChokeReason {
+    return this.hooks.seeding() ? 'fastest' : 'tit-for-tat'
   }
 
   private choke (peer: Peer): void {

@@ -27,7 +27,7 @@ export interface PeerStats {
   /** Whether we want pieces it has / it wants pieces we have. */
   interested: boolean
   remoteInterested: boolean
-  /** Pieces it holds (0 until its bitfield is known). */
+  /** Pieces it holds, as far as it told us (0 until its bitfield is known). */
   have: number
   /** Requests we have outstanding with this peer. */
   requests: number

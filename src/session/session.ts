@@ -15,6 +15,7 @@ import { TypedEmitter } from '../typed-emitter.js'
 import { WireChannel } from '../wire/channel.js'
 import { Choking } from './choking.js'
 import { Downloader } from './downloader.js'
+import { HaveAnnouncer } from './have-announcer.js'
 import type { SessionEvents, SessionStats } from './events.js'
 import { MetadataFetcher } from './metadata-fetcher.js'
 import { Peer } from './peer.js'
@@ -65,6 +66,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   private readonly fetcher: MetadataFetcher
   private readonly messages: PeerMessages
   readonly choking: Choking
+  private readonly haves = new HaveAnnouncer(() => this.peers.values())
   private readonly limits: TransferLimits
   private metadata: Metadata | null
   private readonly startedAt = Date.now()
@@ -200,6 +202,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (!peer.wire.closed) peer.wire.close(reason)
     this.fetcher.onPeerGone(peer)
     this.transfer?.downloader.onPeerGone(peer)
+    if (!peer.choking) this.choking.onSlotFreed()
     this.emit('peer-remove', { id: peer.id, reason })
   }
 
@@ -249,7 +252,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   private onPieceVerified (piece: number, from: string | null): void {
-    for (const peer of this.peers.values()) peer.wire.send('have', { piece })
+    this.haves.announce(piece)
     this.emit('piece-verified', { piece, from })
     if (this.transfer?.downloader.complete === true) void this.onComplete()
   }
@@ -306,6 +309,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.moveTo('closing')
     for (const timer of this.timers) clearInterval(timer)
     this.transfer?.downloader.stop()
+    this.haves.stop()
     for (const peer of [...this.peers.values()]) this.removePeer(peer, reason)
     await this.transfer?.storage.close()
     this.moveTo('closed')

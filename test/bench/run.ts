@@ -78,7 +78,8 @@ try {
       clientServer: r.clientServer?.seconds.median ?? null,
       clientServerBound: boundFor(options, 'client-server', r.peers)
     })), {
-      subtitle: `${formatMiB(options.fileBytes)} file; seeder ${rate(options.seederUpload)}, downloaders ${rate(options.downloaderUpload)} upload` +
+      subtitle: `${formatMiB(options.fileBytes)} file; seeder ${rate(options.seederUpload)}, downloaders ${rate(options.downloaderUpload)} upload; ` +
+        'measured from the first downloader joining' +
         (options.limits ? '' : ' (NOT APPLIED: BENCH_SWARM_NO_LIMITS=1)')
     })
     await writeFile(join(resultsDir, 'swarm.svg'), svg)

