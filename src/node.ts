@@ -39,8 +39,20 @@ export interface NodeEvents {
   ready: { publicKey: string }
   connection: { peer: string }
   disconnection: { peer: string }
-  /** A discovery refresh found no peer yet: what was tried, for the "0 peers" explanation. */
-  lookup: { topic: string, attempt: number, peers: number }
+  /** A session still has no peer after a lookup: what was tried, for the "0 peers" explanation. */
+  lookup: LookupReport
+}
+
+export interface LookupReport {
+  topic: string
+  /** Lookups made so far while the session had no peer. */
+  attempt: number
+  /** Peers found announcing the topic on the DHT: above zero, they were found but could not
+   *  be reached (firewall, NAT); zero, nobody announces this content (wrong link, sharer
+   *  not running, or on another network). */
+  found: number
+  /** Whether a bootstrap node answered a ping just now; null on the public DHT. */
+  bootstrapReachable: boolean | null
 }
 
 export interface ShareOptions {
@@ -110,13 +122,10 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
 
   private async open (): Promise<void> {
     const dht = this.swarm.dht
-    const nodes = this.opts.bootstrap
     // Pings run alongside bootstrapping so an unreachable network fails in seconds.
-    const reachable = nodes === undefined || nodes.length === 0
-      ? Promise.resolve(true)
-      : Promise.any(nodes.map(async (node) => await dht.ping(node))).then(() => true, () => false)
+    const reachable = this.pingBootstrap()
     await dht.fullyBootstrapped()
-    if (!(await reachable)) throw bootstrapUnreachable(nodes!.map(formatAddress).join(', '))
+    if ((await reachable) === false) throw bootstrapUnreachable(this.opts.bootstrap!.map(formatAddress).join(', '))
     this.emit('ready', { publicKey: this.publicKey.toString('hex') })
   }
 
@@ -160,12 +169,9 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
         if (alone && hadPeers) delay = DISCOVERY_REFRESH_MS // lost them all: look hard again
         hadPeers = !alone
         const downloading = session.status === 'fetching-metadata' || session.status === 'downloading'
-        if (alone) {
-          attempt++
-          this.emit('lookup', { topic: session.discoveryKey.toString('hex'), attempt, peers: 0 })
-        }
         if (alone || (downloading && session.peers.size < maxPeers)) {
-          discovery.refresh().catch(() => {})
+          const refreshed = discovery.refresh().catch(() => {})
+          if (alone) void refreshed.then(async () => await this.reportLookup(session, ++attempt))
           delay = Math.min(delay * 2, DISCOVERY_REFRESH_MAX_MS)
         }
         schedule()
@@ -173,6 +179,24 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       this.refreshTimers.add(timer)
     }
     schedule()
+  }
+
+  /** Says what a lookup that left the session alone found, and whether the network answers. */
+  private async reportLookup (session: Session, attempt: number): Promise<void> {
+    if (session.peers.size > 0 || this.closing !== null) return
+    let found = 0
+    for (const info of this.swarm.peers.values()) {
+      if (info.topics.some((topic) => topic.equals(session.discoveryKey))) found++
+    }
+    this.emit('lookup', { topic: session.discoveryKey.toString('hex'), attempt, found, bootstrapReachable: await this.pingBootstrap() })
+  }
+
+  /** True when any configured bootstrap node answers; null on the public DHT. */
+  private async pingBootstrap (): Promise<boolean | null> {
+    const nodes = this.opts.bootstrap
+    if (nodes === undefined || nodes.length === 0) return null
+    const dht = this.swarm.dht
+    return await Promise.any(nodes.map(async (node) => await dht.ping(node))).then(() => true, () => false)
   }
 
   private onConnection (conn: SecretStream): void {

@@ -59,6 +59,8 @@ declare module 'hyperswarm' {
   export interface PeerInfo {
     readonly publicKey: Buffer
     readonly client: boolean
+    /** Topics under which we found this peer on the DHT (client side only). */
+    readonly topics: Buffer[]
     ban (banned?: boolean): void
     reconnect (enabled: boolean): void
   }
@@ -83,6 +85,8 @@ declare module 'hyperswarm' {
     readonly keyPair: KeyPair
     readonly connections: Set<SecretStream>
     readonly connecting: number
+    /** Every peer discovered or connected, by public key (hex). */
+    readonly peers: Map<string, PeerInfo>
     join (topic: Buffer, opts?: { server?: boolean, client?: boolean }): PeerDiscovery
     leave (topic: Buffer): Promise<void>
     flush (): Promise<void>

@@ -64,6 +64,7 @@ export class Reporter {
       this.say(`warning: ${w.message}`)
     })
     this.listen(session, 'stats', (stats) => this.progress(stats))
+    this.listen(session, 'peer-stats', (peers) => this.event('peers', { peers }))
   }
 
   done (fields: { path: string, size: number, downloaded: number, uploaded: number, seconds: number }): void {

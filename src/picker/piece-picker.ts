@@ -51,6 +51,9 @@ export class PiecePicker {
 
   get partialCount (): number { return this.partials.size }
 
+  /** The pieces being assembled now (started, not yet verified). */
+  partialPieces (): number[] { return [...this.partials.keys()] }
+
   /** Every piece we lack is in progress and every block of them is requested or received. */
   get inEndgame (): boolean {
     const lacking = this.lacking

@@ -58,6 +58,9 @@ export class Downloader {
 
   get complete (): boolean { return this.have.complete }
 
+  /** Pieces in flight: started, not yet verified. */
+  partialPieces (): number[] { return this.picker.partialPieces() }
+
   /** Whether every missing block is requested and duplicates may go to other peers. */
   get inEndgame (): boolean { return this.picker.inEndgame }
 

@@ -29,6 +29,8 @@ export interface PeerStats {
   remoteInterested: boolean
   /** Pieces it holds, as far as it told us (0 until its bitfield is known). */
   have: number
+  /** It held every piece when we first learnt its pieces. */
+  seed: boolean
   /** Requests we have outstanding with this peer. */
   requests: number
 }
@@ -44,6 +46,8 @@ export interface SessionStats {
   uploadRate: number
   peers: number
   hashFailures: number
+  /** Pieces in flight (started, not yet verified), for a piece map. */
+  partial: number[]
 }
 
 export interface SessionEvents {
@@ -51,7 +55,8 @@ export interface SessionEvents {
   /** The content is known: at once when sharing, after the metadata exchange when fetching. */
   metadata: ContentDescription
   'peer-add': { id: string }
-  'peer-remove': { id: string, reason: string }
+  /** With the peer's final statistics, so nothing it sent since the last `peer-stats` is lost. */
+  'peer-remove': { id: string, reason: string, stats: PeerStats }
   'piece-verified': { piece: number, from: string | null }
   'piece-failed': { piece: number, from: string[] }
   /** Emitted at most every PROGRESS_INTERVAL_MS while the session is active. */

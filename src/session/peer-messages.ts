@@ -2,7 +2,7 @@
 // Messages that arrive before they can make sense are kept (a bitfield before we know the
 // piece count) or refused; nothing a peer sends can throw out of here.
 
-import { MAX_PIECES } from '../constants.js'
+import { MAX_PIECES, METADATA_CHUNK_BYTES } from '../constants.js'
 import type { MessageHandlers } from '../wire/channel.js'
 import type { MetadataFetcher } from './metadata-fetcher.js'
 import type { Peer } from './peer.js'
@@ -32,7 +32,7 @@ export class PeerMessages {
     }
 
     return {
-      'metadata-request': on((peer, m) => session.serveMetadata(peer, m.index)),
+      'metadata-request': on((peer, m) => this.serveMetadata(peer, m.index)),
       'metadata-data': on((peer, m) => fetcher.onData(peer, m)),
       'metadata-reject': on((peer) => fetcher.onReject(peer)),
       bitfield: on((peer, m) => {
@@ -69,5 +69,21 @@ export class PeerMessages {
       interested: on((peer) => session.choking.onInterested(peer)),
       'not-interested': on((peer) => session.choking.onNotInterested(peer))
     }
+  }
+
+  /** Answers one metadata chunk request from what we hold. */
+  private serveMetadata (peer: Peer, index: number): void {
+    const meta = this.session.meta
+    if (meta === null || this.session.transfer === null) {
+      peer.wire.send('metadata-reject', { index })
+      return
+    }
+    const start = index * METADATA_CHUNK_BYTES
+    if (start >= meta.bytes.length) {
+      this.session.dropPeer(peer, `asked for metadata chunk ${index} of a ${meta.bytes.length}-byte metadata`)
+      return
+    }
+    const data = meta.bytes.subarray(start, start + METADATA_CHUNK_BYTES)
+    peer.wire.send('metadata-data', { index, totalBytes: meta.bytes.length, data })
   }
 }

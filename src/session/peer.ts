@@ -31,6 +31,9 @@ export class Peer {
   choking = true
   interested = false
   remoteInterested = false
+  /** It held every piece when we first learnt its pieces (an original seeder, not a
+   *  downloader that finished while we watched). */
+  seed = false
   /** Pieces it has that we lack: we are interested while this is above zero. */
   wanted = 0
   readonly requests = new Map<string, OutstandingRequest>()
@@ -62,6 +65,7 @@ export class Peer {
     for (const piece of this.pendingHaves) if (piece < pieceCount) this.has.set(piece)
     this.pendingBitfield = null
     this.pendingHaves = []
+    this.seed = this.has.complete
   }
 
   stats (): PeerStats {
@@ -78,6 +82,7 @@ export class Peer {
       interested: this.interested,
       remoteInterested: this.remoteInterested,
       have: this.has?.size ?? 0,
+      seed: this.seed,
       requests: this.requests.size
     }
   }

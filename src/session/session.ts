@@ -4,7 +4,7 @@
 
 import type { SecretStream } from 'hyperswarm'
 import type { Bitfield } from '../bitfield.js'
-import { BAN_STRIKES, METADATA_CHUNK_BYTES, PEER_STATS_INTERVAL_MS, PROGRESS_INTERVAL_MS, RECHOKE_INTERVAL_MS, UPLOAD_SLOTS } from '../constants.js'
+import { BAN_STRIKES, PEER_STATS_INTERVAL_MS, PROGRESS_INTERVAL_MS, RECHOKE_INTERVAL_MS, UPLOAD_SLOTS } from '../constants.js'
 import { BitswarmError, ioError, isBitswarmError } from '../errors.js'
 import { discoveryKeyOf } from '../metadata/info-hash.js'
 import { formatLink } from '../metadata/link.js'
@@ -105,7 +105,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.timers.push(
       setInterval(() => this.tick(), PROGRESS_INTERVAL_MS),
       setInterval(() => this.choking.rechoke(), RECHOKE_INTERVAL_MS),
-      setInterval(() => this.emit('peer-stats', [...this.peers.values()].map((p) => p.stats())), PEER_STATS_INTERVAL_MS)
+      setInterval(() => this.emitPeerStats(), PEER_STATS_INTERVAL_MS)
     )
     if (this.metadata !== null) void this.onMetadata(this.metadata)
     else this.moveTo('fetching-metadata')
@@ -141,7 +141,8 @@ export class Session extends TypedEmitter<SessionEvents> {
       downloadRate,
       uploadRate,
       peers: this.peers.size,
-      hashFailures: t?.downloader.hashFailures ?? 0
+      hashFailures: t?.downloader.hashFailures ?? 0,
+      partial: t?.downloader.partialPieces() ?? []
     }
   }
 
@@ -154,22 +155,6 @@ export class Session extends TypedEmitter<SessionEvents> {
   dropPeer (peer: Peer, why: string): void {
     this.emit('warning', { code: 'ERR_PROTOCOL', message: `peer ${peer.id.slice(0, 8)} ${why}`, peer: peer.id })
     peer.wire.destroy(why)
-  }
-
-  /** Answers one metadata chunk request from what we hold. */
-  serveMetadata (peer: Peer, index: number): void {
-    const meta = this.metadata
-    if (meta === null || this.transfer === null) {
-      peer.wire.send('metadata-reject', { index })
-      return
-    }
-    const start = index * METADATA_CHUNK_BYTES
-    if (start >= meta.bytes.length) {
-      this.dropPeer(peer, `asked for metadata chunk ${index} of a ${meta.bytes.length}-byte metadata`)
-      return
-    }
-    const data = meta.bytes.subarray(start, start + METADATA_CHUNK_BYTES)
-    peer.wire.send('metadata-data', { index, totalBytes: meta.bytes.length, data })
   }
 
   /** The remote's pieces are known and we can trade: start exchanging. */
@@ -203,7 +188,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.fetcher.onPeerGone(peer)
     this.transfer?.downloader.onPeerGone(peer)
     if (!peer.choking) this.choking.onSlotFreed()
-    this.emit('peer-remove', { id: peer.id, reason })
+    this.emit('peer-remove', { id: peer.id, reason, stats: peer.stats() })
   }
 
   private async onMetadata (meta: Metadata): Promise<void> {
@@ -276,6 +261,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     const stats = this.stats()
     this.moveTo('seeding')
     this.emit('stats', stats)
+    this.emitPeerStats()
     this.emit('done', {
       path,
       totalBytes: stats.totalBytes,
@@ -290,6 +276,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.fetcher.expire(now)
     this.transfer?.downloader.expireRequests(now)
     this.emit('stats', this.stats())
+  }
+
+  private emitPeerStats (): void {
+    this.emit('peer-stats', [...this.peers.values()].map((p) => p.stats()))
   }
 
   private fail (err: unknown): void {

@@ -2,42 +2,28 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CliProcess, runCli, startCli } from '../helpers/cli.js'
-import { sha256File, tempDir, type TempDir, writeRandomFile } from '../helpers/files.js'
+import { describe, expect, it } from 'vitest'
+import { runCli, startCli, useCliNetwork } from '../helpers/cli.js'
+import { sha256File, writeRandomFile } from '../helpers/files.js'
 
 const MiB = 1024 * 1024
 
 describe('bitswarm CLI end to end', () => {
-  let dir: TempDir
-  let bootstrap: CliProcess
-  let address: string
-  const net = (): string[] => ['--bootstrap', address, '--host', '127.0.0.1']
-
-  beforeAll(async () => {
-    dir = await tempDir()
-    bootstrap = startCli(['bootstrap', '--host', '127.0.0.1', '--port', '0'])
-    address = await bootstrap.nextLine()
-  })
-
-  afterAll(async () => {
-    bootstrap.kill('SIGTERM')
-    expect((await bootstrap.exit).code).toBe(0)
-    await dir.remove()
-  })
+  const network = useCliNetwork()
+  const net = network.net
 
   it('prints the bootstrap address as host:port', () => {
-    expect(address).toMatch(/^127\.0\.0\.1:\d+$/)
+    expect(network.address).toMatch(/^127\.0\.0\.1:\d+$/)
   })
 
   it('share + two gets: both copies match the source byte for byte; share exits 0 on SIGTERM', async () => {
-    const source = join(dir.path, 'movie.bin')
+    const source = join(network.dir.path, 'movie.bin')
     const digest = await writeRandomFile(source, 3 * MiB + 777)
     const share = startCli(['share', source, ...net()])
     const link = await share.nextLine()
     expect(link).toMatch(/^bitswarm:\/\/[0-9a-f]{64}\?dn=movie\.bin$/)
 
-    const gets = ['one', 'two'].map((name) => runCli(['get', link, '-o', join(dir.path, name), '--json', ...net()]))
+    const gets = ['one', 'two'].map((name) => runCli(['get', link, '-o', join(network.dir.path, name), '--json', ...net()]))
     for (const [i, result] of (await Promise.all(gets)).entries()) {
       expect(result.code, result.stderr).toBe(0)
       const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string, [k: string]: unknown })
@@ -45,7 +31,7 @@ describe('bitswarm CLI end to end', () => {
       expect(ready).toMatchObject({ name: 'movie.bin', size: 3 * MiB + 777, link })
       const done = events.at(-1)!
       expect(done.event).toBe('done')
-      expect(done.path).toBe(join(dir.path, ['one', 'two'][i]!, 'movie.bin'))
+      expect(done.path).toBe(join(network.dir.path, ['one', 'two'][i]!, 'movie.bin'))
       expect(await sha256File(done.path as string)).toBe(digest)
     }
 
@@ -54,10 +40,10 @@ describe('bitswarm CLI end to end', () => {
   })
 
   it('never overwrites an existing file without --force', async () => {
-    const source = join(dir.path, 'notes.txt')
+    const source = join(network.dir.path, 'notes.txt')
     const content = 'the new content\n'.repeat(1000)
     await writeFile(source, content)
-    const outDir = join(dir.path, 'keep')
+    const outDir = join(network.dir.path, 'keep')
     const target = join(outDir, 'notes.txt')
     await mkdir(outDir)
     await writeFile(target, 'precious\n')
@@ -90,7 +76,7 @@ describe('bitswarm CLI end to end', () => {
   })
 
   it('refuses to start a second bootstrap node on a port in use, with one line', async () => {
-    const port = address.split(':')[1]!
+    const port = network.address.split(':')[1]!
     const result = await runCli(['bootstrap', '--host', '127.0.0.1', '--port', port])
     expect(result.code).not.toBe(0)
     expect(result.stdout).toBe('')
@@ -98,7 +84,7 @@ describe('bitswarm CLI end to end', () => {
   })
 
   it('reports an unreachable bootstrap node', async () => {
-    const source = join(dir.path, 'small.txt')
+    const source = join(network.dir.path, 'small.txt')
     await writeFile(source, 'x')
     const result = await runCli(['share', source, '--bootstrap', '127.0.0.1:9', '--host', '127.0.0.1', '--json'])
     expect(result.code).not.toBe(0)

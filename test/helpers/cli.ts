@@ -4,6 +4,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { tempDir, type TempDir } from './files.js'
 
 export const BIN = fileURLToPath(new URL('../../bin/bitswarm.js', import.meta.url))
 
@@ -56,4 +58,28 @@ export async function runCli (args: string[], env: NodeJS.ProcessEnv = {}): Prom
   child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
   const [code] = await once(child, 'exit') as [number | null]
   return { code, stdout, stderr }
+}
+
+/** A private network for one describe block: a `bitswarm bootstrap` process started before
+ *  its tests and stopped (by PID) after them, with a temporary folder. */
+export function useCliNetwork (): { readonly dir: TempDir, readonly address: string, net: () => string[] } {
+  let dir: TempDir | null = null
+  let bootstrap: CliProcess | null = null
+  let address = ''
+  beforeAll(async () => {
+    dir = await tempDir()
+    bootstrap = startCli(['bootstrap', '--host', '127.0.0.1', '--port', '0'])
+    address = await bootstrap.nextLine()
+  })
+  afterAll(async () => {
+    bootstrap?.kill('SIGTERM')
+    const exit = await bootstrap?.exit
+    await dir?.remove()
+    expect(exit?.code).toBe(0)
+  })
+  return {
+    get dir () { return dir! },
+    get address () { return address },
+    net: () => ['--bootstrap', address, '--host', '127.0.0.1']
+  }
 }

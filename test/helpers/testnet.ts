@@ -3,7 +3,9 @@
 // that address and connections never reach the server side.
 
 import createTestnet, { type Testnet } from 'hyperdht/testnet.js'
+import { afterEach, beforeEach } from 'vitest'
 import { BitswarmNode, type NodeOptions } from '../../src/node.js'
+import { tempDir, type TempDir } from './files.js'
 
 /** Fast, jitter-free reconnects so tests never wait on the default 1 s / 5 s backoffs. */
 export const TEST_BACKOFFS = [100, 200, 300, 400]
@@ -29,4 +31,19 @@ export async function createTestSwarm (): Promise<TestSwarm> {
       await testnet.destroy()
     }
   }
+}
+
+/** A fresh testnet and temporary folder for each test of a describe block, torn down after. */
+export function useTestSwarm (): { readonly swarm: TestSwarm, readonly dir: TempDir } {
+  let swarm: TestSwarm | null = null
+  let dir: TempDir | null = null
+  beforeEach(async () => {
+    swarm = await createTestSwarm()
+    dir = await tempDir()
+  })
+  afterEach(async () => {
+    await swarm?.destroy()
+    await dir?.remove()
+  })
+  return { get swarm () { return swarm! }, get dir () { return dir! } }
 }

@@ -2,43 +2,32 @@
 // peers leaving and joining, and the node's limits.
 
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { BitswarmNode, NodeOptions } from '../../src/node.js'
 import type { SessionEvents } from '../../src/session/events.js'
 import type { Session } from '../../src/session/session.js'
 import { waitFor } from '../helpers/events.js'
-import { sha256File, tempDir, type TempDir, writeRandomFile } from '../helpers/files.js'
-import { createTestSwarm, type TestSwarm } from '../helpers/testnet.js'
+import { sha256File, writeRandomFile } from '../helpers/files.js'
+import { useTestSwarm } from '../helpers/testnet.js'
 
 const KiB = 1024
 const MiB = 1024 * KiB
 
 describe('a swarm on a loopback testnet', () => {
-  let swarm: TestSwarm
-  let dir: TempDir
-
-  beforeEach(async () => {
-    swarm = await createTestSwarm()
-    dir = await tempDir()
-  })
-
-  afterEach(async () => {
-    await swarm.destroy()
-    await dir.remove()
-  })
+  const fixture = useTestSwarm()
 
   /** A seeder of `bytes` random bytes; returns its session, link and the content's digest. */
   async function seed (bytes: number, opts: NodeOptions = {}): Promise<{ node: BitswarmNode, session: Session, link: string, digest: string }> {
-    const source = join(dir.path, 'source.bin')
+    const source = join(fixture.dir.path, 'source.bin')
     const digest = await writeRandomFile(source, bytes)
-    const node = swarm.createNode(opts)
+    const node = fixture.swarm.createNode(opts)
     const session = await node.share(source, { pieceSize: 32 * KiB })
     return { node, session, link: session.link, digest }
   }
 
   async function download (link: string, name: string, opts: NodeOptions = {}): Promise<{ node: BitswarmNode, session: Session, done: Promise<SessionEvents['done']> }> {
-    const node = swarm.createNode(opts)
-    const session = await node.get(link, { outDir: join(dir.path, name) })
+    const node = fixture.swarm.createNode(opts)
+    const session = await node.get(link, { outDir: join(fixture.dir.path, name) })
     return { node, session, done: waitFor(session, 'done', 60_000) }
   }
 

@@ -2,44 +2,33 @@
 // start with nothing but the link.
 
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { formatLink } from '../../src/metadata/link.js'
 import { waitFor } from '../helpers/events.js'
-import { sha256File, tempDir, type TempDir, writeRandomFile } from '../helpers/files.js'
-import { createTestSwarm, type TestSwarm } from '../helpers/testnet.js'
+import { sha256File, writeRandomFile } from '../helpers/files.js'
+import { useTestSwarm } from '../helpers/testnet.js'
 
 const MiB = 1024 * 1024
 
 describe('swarm on a loopback testnet', () => {
-  let swarm: TestSwarm
-  let dir: TempDir
-
-  beforeEach(async () => {
-    swarm = await createTestSwarm()
-    dir = await tempDir()
-  })
-
-  afterEach(async () => {
-    await swarm.destroy()
-    await dir.remove()
-  })
+  const fixture = useTestSwarm()
 
   it('one seeder and two downloaders with only the link end with byte-identical files', async () => {
-    const source = join(dir.path, 'source.bin')
+    const source = join(fixture.dir.path, 'source.bin')
     const digest = await writeRandomFile(source, 5 * MiB + 12_345)
 
-    const seeder = swarm.createNode()
+    const seeder = fixture.swarm.createNode()
     const shared = await seeder.share(source, { pieceSize: 256 * 1024 })
     const link = formatLink(shared.infoHash, shared.meta!.name)
 
     const downloads = await Promise.all(['a', 'b'].map(async (name) => {
-      const node = swarm.createNode()
-      const session = await node.get(link, { outDir: join(dir.path, name) })
+      const node = fixture.swarm.createNode()
+      const session = await node.get(link, { outDir: join(fixture.dir.path, name) })
       return await waitFor(session, 'done')
     }))
 
     for (const [i, done] of downloads.entries()) {
-      expect(done.path).toBe(join(dir.path, ['a', 'b'][i]!, 'source.bin'))
+      expect(done.path).toBe(join(fixture.dir.path, ['a', 'b'][i]!, 'source.bin'))
       expect(done.totalBytes).toBe(5 * MiB + 12_345)
       expect(await sha256File(done.path)).toBe(digest)
     }
@@ -48,18 +37,18 @@ describe('swarm on a loopback testnet', () => {
   })
 
   it('a downloader serves what it holds: a third node completes after the seeder has left', async () => {
-    const source = join(dir.path, 'source.bin')
+    const source = join(fixture.dir.path, 'source.bin')
     const digest = await writeRandomFile(source, 2 * MiB)
 
-    const seeder = swarm.createNode()
+    const seeder = fixture.swarm.createNode()
     const shared = await seeder.share(source, { pieceSize: 64 * 1024 })
     const link = formatLink(shared.infoHash)
 
-    const first = await swarm.createNode().get(link, { outDir: join(dir.path, 'first') })
+    const first = await fixture.swarm.createNode().get(link, { outDir: join(fixture.dir.path, 'first') })
     await waitFor(first, 'done')
     await seeder.close()
 
-    const late = await swarm.createNode().get(link, { outDir: join(dir.path, 'late') })
+    const late = await fixture.swarm.createNode().get(link, { outDir: join(fixture.dir.path, 'late') })
     const done = await waitFor(late, 'done')
     expect(await sha256File(done.path)).toBe(digest)
     expect(first.stats().uploaded).toBe(2 * MiB)

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Choker, type ChokeCandidate, type ChokeDecision, type ChokerOptions } from '../../src/choker.js'
-
-/** Deterministic random in [0, 1) (mulberry32), so every run sees the same choices. */
-function seeded (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seeded } from '../helpers/random.js'
 
 function peer (id: string, opts: Partial<ChokeCandidate> = {}): ChokeCandidate {
   return { id, interested: true, downloadRate: 0, uploadRate: 0, unchoked: false, ...opts }

@@ -5,20 +5,9 @@
 import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../../../src/bitfield.js'
 import { PiecePicker } from '../../../src/picker/piece-picker.js'
+import { seeded } from '../../helpers/random.js'
 
 const BLOCK = 4
-
-/** mulberry32: a small seeded generator, so every run is reproducible. */
-function seeded (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 function randomBits (length: number, density: number, random: () => number): Bitfield {
   const field = new Bitfield(length)
