@@ -5,7 +5,7 @@
 import type { SecretStream } from 'hyperswarm'
 import type { Bitfield } from '../bitfield.js'
 import { BAN_STRIKES, PEER_STATS_INTERVAL_MS, PROGRESS_INTERVAL_MS, RECHOKE_INTERVAL_MS, UPLOAD_SLOTS } from '../constants.js'
-import { BitswarmError, ioError, isBitswarmError } from '../errors.js'
+import { BitswarmError, closed, ioError, isBitswarmError } from '../errors.js'
 import { discoveryKeyOf } from '../metadata/info-hash.js'
 import { formatLink } from '../metadata/link.js'
 import type { Metadata } from '../metadata/metadata.js'
@@ -72,6 +72,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   private readonly startedAt = Date.now()
   private readonly timers: NodeJS.Timeout[] = []
   private closing: Promise<void> | null = null
+  private completion: SessionEvents['done'] | null = null
 
   constructor (opts: SessionOptions) {
     super()
@@ -144,6 +145,26 @@ export class Session extends TypedEmitter<SessionEvents> {
       hashFailures: t?.downloader.hashFailures ?? 0,
       partial: t?.downloader.partialPieces() ?? []
     }
+  }
+
+  /** Resolves with the `done` event once every piece is verified (at once if that already
+   *  happened: a small share may complete before the caller has attached a listener);
+   *  rejects if the session fails or closes first. */
+  completed (): Promise<SessionEvents['done']> {
+    if (this.completion !== null) return Promise.resolve(this.completion)
+    return new Promise((resolve, reject) => {
+      const onDone = (done: SessionEvents['done']): void => { settle(); resolve(done) }
+      const onError = (err: BitswarmError): void => { settle(); reject(err) }
+      const onClose = ({ reason }: { reason: string }): void => { settle(); reject(closed(`the session (${reason})`)) }
+      const settle = (): void => {
+        this.off('done', onDone)
+        this.off('error', onError)
+        this.off('close', onClose)
+      }
+      this.on('done', onDone)
+      this.on('error', onError)
+      this.on('close', onClose)
+    })
   }
 
   close (reason = 'closed'): Promise<void> {
@@ -262,13 +283,14 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.moveTo('seeding')
     this.emit('stats', stats)
     this.emitPeerStats()
-    this.emit('done', {
+    this.completion = {
       path,
       totalBytes: stats.totalBytes,
       downloaded: stats.downloaded,
       uploaded: stats.uploaded,
       seconds: (Date.now() - this.startedAt) / 1000
-    })
+    }
+    this.emit('done', this.completion)
   }
 
   private tick (): void {

@@ -12,7 +12,7 @@
 
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type BoundInput, clientServerBound, swarmBound } from './bounds.js'
+import { type BoundInput, clientServerBound, swarmBound } from '../../src/swarm-bounds.js'
 import { sha256File, writeRandomFile } from './files.js'
 import { BITSWARM, type Proc, startProcess } from './processes.js'
 import { formatMiB, summarize, type Summary } from './stats.js'

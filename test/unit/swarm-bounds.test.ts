@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type BoundInput, clientServerBound, swarmBound } from './bounds.js'
+import { type BoundInput, clientServerBound, swarmBound } from '../../src/swarm-bounds.js'
 
 const MiB = 2 ** 20
 const F = 32 * MiB

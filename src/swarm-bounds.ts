@@ -5,7 +5,8 @@
 //   client–server:  D ≥ max( N·F/u_s , F/d_min )
 //
 // F the file size, u_s the seeder's upload, u_i the downloaders' uploads, d_min the slowest
-// download. Bytes and bytes per second in, seconds out. Pure.
+// download. Bytes and bytes per second in, seconds out. Pure. The swarm benchmark and the
+// demo both set their measurements against these.
 
 export interface BoundInput {
   /** F, bytes. */
