@@ -3,12 +3,14 @@
 
 import { mkdir, access, constants as fsConstants } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { notWritable } from '../errors.js'
+import { invalidOption, notWritable, timedOut } from '../errors.js'
 import { parseLink } from '../metadata/link.js'
 import { BitswarmNode } from '../node.js'
 import type { SessionEvents } from '../session/events.js'
+import type { Session } from '../session/session.js'
 import { EXIT_INTERRUPTED } from './fail.js'
 import { type NetworkFlags, toNodeOptions } from './network-options.js'
+import { explainNoPeers } from './no-peers.js'
 import { Reporter } from './reporter.js'
 import { type TransferFlags, toTransferOptions } from './transfer-options.js'
 import { untilSignal } from './signals.js'
@@ -18,13 +20,18 @@ export interface GetFlags extends NetworkFlags, TransferFlags {
   seed?: boolean
   force?: boolean
   quiet?: boolean
+  timeout?: string
 }
+
+/** How often --timeout looks at the progress. */
+const STALL_CHECK_MS = 1_000
 
 export async function get (link: string, flags: GetFlags): Promise<number> {
   parseLink(link) // a malformed link fails before any network work
+  const timeoutMs = flags.timeout === undefined ? null : parseSeconds(flags.timeout) * 1000
   const outDir = resolve(flags.output)
   await ensureWritableFolder(outDir)
-  const reporter = new Reporter({ json: flags.json === true, quiet: flags.quiet === true })
+  const reporter = new Reporter({ json: flags.json === true, quiet: flags.quiet === true, role: 'get' })
   const node = new BitswarmNode({ ...toNodeOptions(flags), ...toTransferOptions(flags) })
   const stop = untilSignal()
   try {
@@ -34,10 +41,11 @@ export async function get (link: string, flags: GetFlags): Promise<number> {
     const finished = new Promise<SessionEvents['done']>((resolve, reject) => {
       session.once('done', resolve)
       session.once('error', reject)
+      if (timeoutMs !== null) giveUpWhenStalled(session, timeoutMs, reporter, reject)
     })
     const first = await Promise.race([finished, stop.signal])
     if (typeof first === 'string') return EXIT_INTERRUPTED // a signal: the partial is kept for resuming
-    if (flags.seed !== true) reporter.stop() // `done` is the last event when the command ends here
+    if (flags.seed !== true) reporter.stop() // the summary; `done` is the last event when the command ends here
     reporter.done({ path: first.path, size: first.totalBytes, downloaded: first.downloaded, uploaded: first.uploaded, seconds: first.seconds })
     if (flags.seed === true) {
       reporter.say('seeding; press Ctrl-C to stop')
@@ -49,6 +57,36 @@ export async function get (link: string, flags: GetFlags): Promise<number> {
     reporter.stop()
     await node.close()
   }
+}
+
+/** --timeout: gives up once nothing has arrived for `ms` (no peer at all, or peers that send
+ *  nothing), saying why there are no peers when there are none. The partial stays for resuming. */
+function giveUpWhenStalled (session: Session, ms: number, reporter: Reporter, reject: (err: unknown) => void): void {
+  let received = -1
+  let since = Date.now()
+  const timer = setInterval(() => {
+    const stats = session.stats()
+    if (stats.downloaded !== received || session.status === 'seeding') {
+      received = stats.downloaded
+      since = Date.now()
+      if (session.status === 'seeding') clearInterval(timer)
+      return
+    }
+    if (Date.now() - since < ms) return
+    clearInterval(timer)
+    const why = stats.peers > 0
+      ? `${stats.peers} peers connected but nothing received for ${ms / 1000} s`
+      : reporter.lastLookup !== null ? explainNoPeers(reporter.lastLookup) : `no peers found in ${ms / 1000} s`
+    reject(timedOut(why))
+  }, STALL_CHECK_MS)
+  timer.unref()
+  session.once('close', () => clearInterval(timer))
+}
+
+function parseSeconds (text: string): number {
+  const seconds = Number(text)
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(seconds > 0)) throw invalidOption(`--timeout needs a number of seconds above zero, not "${text}"`)
+  return seconds
 }
 
 /** Creates the output folder if needed and proves we may write there, before any network work. */

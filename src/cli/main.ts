@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { bootstrap } from './bootstrap.js'
+import { demo } from './demo.js'
 import { EXIT_FAILURE, EXIT_USAGE, reportError } from './fail.js'
 import { get } from './get.js'
 import { info } from './info.js'
@@ -32,7 +33,8 @@ function program (): Command {
     .option('-o, --output <dir>', 'folder to download into', '.')
     .option('--seed', 'keep serving the content after it is complete')
     .option('-f, --force', 'replace an existing file or folder of the same name')
-    .option('-q, --quiet', 'print only the output path and errors')))
+    .option('-q, --quiet', 'print only the output path and errors')
+    .option('--timeout <seconds>', 'give up (exit 1) when nothing has arrived for this long; the partial is kept')))
     .action(async (link: string, flags) => await run(get(link, flags), flags.json === true))
 
   cli.command('bootstrap')
@@ -41,6 +43,14 @@ function program (): Command {
     .option('--port <port>', 'UDP port (0 picks a free one)', '49737')
     .option('--json', 'print a JSON ready event instead of the address')
     .action(async (flags) => await run(bootstrap(flags), flags.json === true))
+
+  cli.command('demo')
+    .description('run a whole swarm on this machine and watch pieces spread (a bootstrap node, a seeder, N downloaders)')
+    .option('--peers <n>', 'downloaders', '6')
+    .option('--size <bytes>', 'size of the generated file (e.g. 2M, 64M)', '8M')
+    .option('--file <path>', 'share this file instead of a generated one')
+    .option('--fast', 'no upload limits: as fast as this machine goes')
+    .action(async (flags) => await run(demo(flags), false))
 
   cli.command('info')
     .description('show what a link names, or the link a file or folder would get')

@@ -1,83 +1,136 @@
-// Renders a session's events: JSON lines for programs, a bar (TTY) or plain status lines
-// for people. It only listens; it never reaches into the node.
+// Renders a session's events: JSON lines for programs (--json), the live terminal view for
+// people at a terminal, plain status lines for logs and CI, next to nothing with --quiet.
+// It only listens: every output is worked out from the events folded into a ViewState.
 
-import cliProgress from 'cli-progress'
 import { PROGRESS_INTERVAL_MS } from '../constants.js'
-import type { BitswarmNode } from '../node.js'
+import type { BitswarmNode, LookupReport } from '../node.js'
 import type { Session } from '../session/session.js'
 import type { SessionStats } from '../session/events.js'
 import type { Listener, TypedEmitter } from '../typed-emitter.js'
-import { formatBytes, formatPercent, formatRate } from './format.js'
+import { formatBytes } from './format.js'
+import { explainNoPeers } from './no-peers.js'
+import { colourEnabled } from './view/colour.js'
+import { renderContentLine, renderStatusLine } from './view/plain.js'
+import { renderScreen, usableWidth } from './view/screen.js'
+import { createViewState, etaSeconds, reduce, type Role, type ViewEvent, type ViewState } from './view/state.js'
+import { renderSummary, summarize } from './view/summary.js'
+import { TerminalView } from './view/terminal-view.js'
 
 /** Plain status lines when standard error is not a terminal (logs, CI). */
 const PLAIN_STATUS_INTERVAL_MS = 2_000
+/** `peers` JSON events at most once a second. */
+const PEERS_EVENT_INTERVAL_MS = 1_000
+/** Lookups reported in plain mode: the third, then every tenth. */
+const LOOKUP_REPORTED = (attempt: number): boolean => attempt === 3 || attempt % 10 === 0
+
+export type OutputMode = 'json' | 'quiet' | 'terminal' | 'plain'
 
 export interface ReporterOptions {
   json: boolean
   quiet?: boolean
+  role?: Role
+}
+
+/** The live view needs a person watching: standard output and standard error both
+ *  terminals (it is drawn on standard error, so standard output stays data). */
+export function chooseMode (opts: ReporterOptions, stdoutTTY: boolean, stderrTTY: boolean): OutputMode {
+  if (opts.json) return 'json'
+  if (opts.quiet === true) return 'quiet'
+  return stdoutTTY && stderrTTY ? 'terminal' : 'plain'
 }
 
 export class Reporter {
   private readonly opts: ReporterOptions
-  private bar: cliProgress.SingleBar | null = null
+  readonly mode: OutputMode
+  private readonly colour: boolean
+  private state: ViewState | null = null
+  private view: TerminalView | null = null
   private lastProgress = 0
+  private lastPeers = 0
+  private lastPlain = ''
+  private pendingStats: SessionStats | null = null
+  /** Pieces verified since the last `progress` event, for programs drawing a piece map. */
+  private verified: number[] = []
+  private stopped = false
   /** Removes every listener this reporter added, so nothing is printed after stop(). */
   private readonly unsubscribers: Array<() => void> = []
 
   constructor (opts: ReporterOptions) {
     this.opts = opts
+    this.mode = chooseMode(opts, process.stdout.isTTY === true, process.stderr.isTTY === true)
+    this.colour = colourEnabled(process.env, this.mode === 'terminal')
   }
 
   /** Data: one JSON event per line on standard output. */
   event (name: string, fields: Record<string, unknown>): void {
-    if (this.opts.json) process.stdout.write(JSON.stringify({ event: name, ...fields }) + '\n')
+    if (this.mode === 'json') process.stdout.write(JSON.stringify({ event: name, ...fields }) + '\n')
   }
 
-  /** A message for people, on standard error so standard output stays data. */
+  /** A message for people: in the view while it runs, else a line on standard error. */
   say (line: string): void {
-    if (this.opts.json || this.opts.quiet === true) return
-    this.stopBar()
-    process.stderr.write(line + '\n')
+    if (this.mode === 'json' || this.mode === 'quiet') return
+    if (this.view?.running === true && this.state !== null) reduce(this.state, { type: 'notice', data: { message: line } })
+    else process.stderr.write(line + '\n')
   }
+
+  /** The latest lookup that left the session alone: why there are no peers, if there are none. */
+  lastLookup: LookupReport | null = null
 
   watchNode (node: BitswarmNode): void {
-    this.listen(node, 'lookup', ({ attempt }) => {
-      if (attempt === 3 || attempt % 10 === 0) this.say(`looking for peers… (${attempt} lookups, none found yet)`)
+    this.listen(node, 'lookup', (report) => {
+      this.lastLookup = report
+      if (this.mode === 'json') this.event('lookup', { attempt: report.attempt, found: report.found, bootstrapReachable: report.bootstrapReachable, message: explainNoPeers(report) })
+      else if (this.view?.running === true && this.state !== null) reduce(this.state, { type: 'notice', data: { message: explainNoPeers(report) } })
+      else if (LOOKUP_REPORTED(report.attempt)) this.say(explainNoPeers(report))
     })
   }
 
   watch (session: Session, link: string): void {
-    this.listen(session, 'metadata', (m) => {
-      this.event('ready', { link, infoHash: m.infoHash, name: m.name, size: m.totalBytes, pieces: m.pieceCount, pieceSize: m.pieceSize })
-      this.say(`${m.name}: ${formatBytes(m.totalBytes)} in ${m.pieceCount} pieces of ${formatBytes(m.pieceSize)}`)
-    })
-    this.listen(session, 'peer-add', ({ id }) => {
-      this.event('peer', { id, connected: true })
-      this.say(`peer ${id.slice(0, 8)} connected`)
-    })
-    this.listen(session, 'peer-remove', ({ id, reason }) => {
-      this.event('peer', { id, connected: false, reason })
-      this.say(`peer ${id.slice(0, 8)} left (${reason})`)
-    })
-    this.listen(session, 'warning', (w) => {
-      this.event('warning', { ...w })
-      this.say(`warning: ${w.message}`)
-    })
-    this.listen(session, 'stats', (stats) => this.progress(stats))
-    this.listen(session, 'peer-stats', (peers) => this.event('peers', { peers }))
+    const state = createViewState(this.opts.role ?? 'get', link, Date.now())
+    this.state = state
+    for (const type of ['metadata', 'status', 'peer-add', 'peer-remove', 'piece-verified', 'piece-failed', 'stats', 'peer-stats', 'done', 'warning', 'error'] as const) {
+      this.listen(session, type, (data: unknown) => this.apply({ type, data } as ViewEvent))
+    }
+    this.catchUp(session)
+    if (this.mode === 'terminal') {
+      this.view = new TerminalView(process.stderr, (size) => renderScreen(state, size, this.colour))
+      this.view.start()
+    }
   }
 
+  /** The download is complete: `done` for programs, the path for --quiet; when the command
+   *  goes on seeding, a line (or a notice in the view) for people. */
   done (fields: { path: string, size: number, downloaded: number, uploaded: number, seconds: number }): void {
-    this.stopBar()
     this.event('done', fields)
-    if (this.opts.quiet === true && !this.opts.json) process.stdout.write(fields.path + '\n')
+    if (this.mode === 'quiet') process.stdout.write(fields.path + '\n')
+    if (this.stopped) return // the summary said it all
     this.say(`done: ${fields.path} (${formatBytes(fields.size)} in ${fields.seconds.toFixed(1)} s, ` +
       `${formatBytes(fields.downloaded)} down, ${formatBytes(fields.uploaded)} up)`)
   }
 
+  /** The command ends: the view closes (cursor and screen restored) and the summary follows. */
   stop (): void {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
-    this.stopBar()
+    if (this.stopped) return
+    this.stopped = true
+    this.view?.stop()
+    const state = this.state
+    if (state === null) return
+    const now = Date.now()
+    if (this.mode === 'json') {
+      this.flushProgress()
+      const { name, path, ...figures } = summarize(state, now)
+      this.event('summary', { ...figures, averageDownloadRate: Math.round(figures.averageDownloadRate), averageUploadRate: Math.round(figures.averageUploadRate) })
+      return
+    }
+    if (this.mode === 'quiet') return
+    if (this.mode === 'terminal') {
+      const hidden = state.warningCount - state.warnings.length
+      if (hidden > 0) process.stderr.write(`(${hidden} earlier warnings not shown)\n`)
+      for (const message of state.warnings) process.stderr.write(`warning: ${message}\n`)
+    }
+    const width = this.mode === 'terminal' ? usableWidth(process.stderr.columns ?? 80) : null
+    for (const line of renderSummary(state, now, width, this.colour)) process.stderr.write(line + '\n')
   }
 
   private listen<E extends object, K extends keyof E & string> (emitter: TypedEmitter<E>, event: K, listener: Listener<E[K]>): void {
@@ -85,11 +138,47 @@ export class Reporter {
     this.unsubscribers.push(() => emitter.off(event, listener))
   }
 
-  private progress (stats: SessionStats): void {
+  /** Folds one event into the state, then writes what this mode shows for it. */
+  private apply (event: ViewEvent): void {
+    const state = this.state!
+    reduce(state, event)
+    if (this.mode === 'json') this.json(event)
+    else if (this.mode === 'plain') this.plain(event, state)
+  }
+
+  private json (event: ViewEvent): void {
     const now = Date.now()
-    const interval = this.opts.json || process.stderr.isTTY ? PROGRESS_INTERVAL_MS : PLAIN_STATUS_INTERVAL_MS
-    if (now - this.lastProgress < interval) return
-    this.lastProgress = now
+    switch (event.type) {
+      case 'metadata': {
+        const m = event.data
+        this.event('ready', { link: this.state!.link, infoHash: m.infoHash, name: m.name, size: m.totalBytes, pieces: m.pieceCount, pieceSize: m.pieceSize })
+        break
+      }
+      case 'peer-add': this.event('peer', { id: event.data.id, connected: true }); break
+      case 'peer-remove': this.event('peer', { id: event.data.id, connected: false, reason: event.data.reason }); break
+      case 'warning': this.event('warning', { ...event.data }); break
+      case 'piece-verified': this.verified.push(event.data.piece); break
+      case 'stats':
+        this.pendingStats = event.data
+        if (now - this.lastProgress >= PROGRESS_INTERVAL_MS) this.flushProgress()
+        break
+      case 'peer-stats':
+        if (now - this.lastPeers < PEERS_EVENT_INTERVAL_MS) break
+        this.lastPeers = now
+        this.event('peers', { peers: event.data })
+        break
+      case 'done': this.flushProgress(); break
+      default: break
+    }
+  }
+
+  /** The latest stats as a `progress` event, if not sent yet. */
+  private flushProgress (): void {
+    const stats = this.pendingStats
+    if (stats === null) return
+    this.pendingStats = null
+    this.lastProgress = Date.now()
+    const eta = etaSeconds(this.state!)
     this.event('progress', {
       have: stats.have,
       pieces: stats.pieceCount,
@@ -97,26 +186,49 @@ export class Reporter {
       uploaded: stats.uploaded,
       downloadRate: Math.round(stats.downloadRate),
       uploadRate: Math.round(stats.uploadRate),
-      peers: stats.peers
+      peers: stats.peers,
+      hashFailures: stats.hashFailures,
+      eta: eta === null ? null : Math.ceil(eta),
+      verified: this.verified.splice(0),
+      partial: stats.partial
     })
-    if (this.opts.json || this.opts.quiet === true) return
-    const line = stats.pieceCount === 0
-      ? `fetching metadata… peers ${stats.peers}`
-      : `${formatPercent(stats.have, stats.pieceCount)} ${stats.have}/${stats.pieceCount} pieces ` +
-        `↓ ${formatRate(stats.downloadRate)} ↑ ${formatRate(stats.uploadRate)} peers ${stats.peers}`
-    if (!process.stderr.isTTY) {
-      process.stderr.write(line + '\n')
-      return
-    }
-    if (this.bar === null) {
-      this.bar = new cliProgress.SingleBar({ stream: process.stderr, format: '{bar} {status}', hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic)
-      this.bar.start(Math.max(stats.pieceCount, 1), stats.have, { status: line })
-    }
-    this.bar.update(stats.have, { status: line })
   }
 
-  private stopBar (): void {
-    this.bar?.stop()
-    this.bar = null
+  private plain (event: ViewEvent, state: ViewState): void {
+    switch (event.type) {
+      case 'metadata': this.say(renderContentLine(state)); break
+      case 'peer-add': this.say(`peer ${event.data.id.slice(0, 8)} connected`); break
+      case 'peer-remove': this.say(`peer ${event.data.id.slice(0, 8)} left (${event.data.reason})`); break
+      case 'warning': this.say(`warning: ${event.data.message}`); break
+      case 'stats': {
+        const now = Date.now()
+        if (now - this.lastProgress < PLAIN_STATUS_INTERVAL_MS) break
+        const line = renderStatusLine(state, this.colour)
+        // An idle seeder says nothing new: no line until something changes.
+        if (line === this.lastPlain) break
+        this.lastProgress = now
+        this.lastPlain = line
+        this.say(line)
+        break
+      }
+      default: break
+    }
+  }
+
+  /** Events from before watch(): node.get() and share() resolve once the swarm is joined,
+   *  and a session may have found peers and pieces by then. */
+  private catchUp (session: Session): void {
+    const meta = session.meta
+    if (meta !== null) {
+      this.apply({ type: 'metadata', data: { infoHash: session.infoHash.toString('hex'), name: meta.name, totalBytes: meta.totalBytes, pieceCount: meta.pieceCount, pieceSize: meta.pieceSize } })
+      // A seeder holds every piece: the stats below say so without a list of them.
+      const have = session.transfer?.downloader.have
+      for (let piece = 0; have !== undefined && !have.complete && piece < meta.pieceCount; piece++) {
+        if (have.has(piece)) this.apply({ type: 'piece-verified', data: { piece, from: null } })
+      }
+    }
+    this.apply({ type: 'status', data: { status: session.status, previous: session.status } })
+    for (const id of session.peers.keys()) this.apply({ type: 'peer-add', data: { id } })
+    this.apply({ type: 'stats', data: session.stats() })
   }
 }

@@ -14,7 +14,7 @@ export interface ShareFlags extends NetworkFlags, TransferFlags {
 
 export async function share (path: string, flags: ShareFlags): Promise<number> {
   const json = flags.json === true
-  const reporter = new Reporter({ json, quiet: flags.quiet === true })
+  const reporter = new Reporter({ json, quiet: flags.quiet === true, role: 'share' })
   const pieceSize = flags.pieceSize !== undefined ? parseByteSize(flags.pieceSize) : undefined
   const node = new BitswarmNode({ ...toNodeOptions(flags), ...toTransferOptions(flags) })
   const stop = untilSignal()
@@ -24,10 +24,8 @@ export async function share (path: string, flags: ShareFlags): Promise<number> {
     const link = session.link
     // The link is the first line of standard output, whatever else is printed.
     if (!json) process.stdout.write(link + '\n')
-    reporter.watch(session, link)
-    const meta = session.meta!
-    reporter.event('ready', { link, infoHash: session.infoHash.toString('hex'), name: meta.name, size: meta.totalBytes, pieces: meta.pieceCount, pieceSize: meta.pieceSize })
-    reporter.say(`seeding ${meta.name}; press Ctrl-C to stop`)
+    reporter.watch(session, link) // emits `ready`: a share knows its metadata from the start
+    reporter.say(`seeding ${session.meta!.name}; press Ctrl-C to stop`)
     const outcome = await Promise.race([
       stop.signal.then(() => 'signal' as const),
       new Promise<'error'>((resolve, reject) => session.once('error', reject))

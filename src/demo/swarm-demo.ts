@@ -113,7 +113,8 @@ export class SwarmDemo {
     return new BitswarmNode({ bootstrap: [this.bootstrap!.address], host: DEMO_HOST, firewalled: false, uploadLimit })
   }
 
-  private bounds (): { swarmBound: number | null, clientServerBound: number | null } {
+  /** The textbook lower bounds at these limits (null when unlimited). */
+  bounds (): { swarmBound: number | null, clientServerBound: number | null } {
     const { seederUpload, downloaderUpload, peers } = this.opts
     if (seederUpload === 0 || downloaderUpload === 0) return { swarmBound: null, clientServerBound: null }
     const input = { fileBytes: this.fileBytes, seederUpload, downloaderUploads: new Array<number>(peers).fill(downloaderUpload), downloadLimits: [] }

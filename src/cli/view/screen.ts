@@ -1,0 +1,44 @@
+// The whole live view as lines for a terminal of a given size: header, overall bar, piece
+// map, peer rows and a notice line, dropping the least useful when the height runs out.
+
+import { renderLink, renderTitle } from './header.js'
+import { renderOverall } from './overall.js'
+import { renderPeerRows } from './peer-rows.js'
+import { renderPieceMap } from './piece-map.js'
+import type { ViewState } from './state.js'
+import { fitLine, span } from './text.js'
+
+export interface ScreenSize {
+  columns: number
+  rows: number
+}
+
+/** Lines stay one cell short of the right edge: a character in the last column leaves the
+ *  cursor pending a wrap, and the next erase would take the character with it. */
+export const usableWidth = (columns: number): number => Math.max(1, columns - 1)
+
+export function renderScreen (state: ViewState, size: ScreenSize, colourOn: boolean): string[] {
+  const width = usableWidth(size.columns)
+  const height = Math.max(1, size.rows)
+  const overall = renderOverall(state, width, colourOn)
+  const map = renderPieceMap(state, width, colourOn)
+  const title = renderTitle(state, width, colourOn)
+  const link = renderLink(state, width, colourOn)
+  const notice = fitLine([span(noticeText(state), state.notice?.startsWith('warning') === true ? 'yellow' : 'dim')], width, colourOn)
+  // What a short terminal keeps, most important first; the peers take what is left.
+  let budget = height
+  const take = (lines: string[]): string[] => {
+    if (lines.length > budget) return []
+    budget -= lines.length
+    return lines
+  }
+  const kept = { overall: take(overall.slice(0, budget)), map: take([map]), title: take([title]), link: take(link), notice: take([notice]) }
+  const peers = renderPeerRows(state, width, budget, colourOn)
+  return [...kept.title, ...kept.link, ...kept.overall, ...kept.map, ...peers, ...kept.notice]
+}
+
+function noticeText (state: ViewState): string {
+  if (state.notice !== null) return state.notice
+  if (state.role === 'share' || state.done !== null) return 'seeding; press Ctrl-C to stop'
+  return 'press Ctrl-C to stop (an interrupted download resumes on the next get)'
+}

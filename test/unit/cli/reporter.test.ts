@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { chooseMode, Reporter } from '../../../src/cli/reporter.js'
+import type { SessionEvents } from '../../../src/session/events.js'
+import type { Session } from '../../../src/session/session.js'
+import { TypedEmitter } from '../../../src/typed-emitter.js'
+import { LINK, peer, stats, T0 } from './fixtures.js'
+
+/** A session that only emits: the reporter must need nothing else from it. */
+class FakeSession extends TypedEmitter<SessionEvents> {
+  readonly infoHash = Buffer.alloc(32, 0x3f)
+  readonly meta = null
+  readonly transfer = null
+  readonly status = 'fetching-metadata'
+  readonly peers = new Map()
+  stats (): SessionEvents['stats'] { return stats() }
+  send<K extends keyof SessionEvents & string> (event: K, payload: SessionEvents[K]): void { this.emit(event, payload) }
+}
+
+describe('output mode', () => {
+  it('draws the view only when standard output and standard error are both terminals', () => {
+    expect(chooseMode({ json: false }, true, true)).toBe('terminal')
+    expect(chooseMode({ json: false }, false, true)).toBe('plain')
+    expect(chooseMode({ json: false }, true, false)).toBe('plain')
+    expect(chooseMode({ json: false, quiet: true }, true, true)).toBe('quiet')
+    expect(chooseMode({ json: true, quiet: true }, true, true)).toBe('json')
+  })
+})
+
+describe('JSON events', () => {
+  let lines: Array<Record<string, unknown>>
+  beforeEach(() => {
+    vi.useFakeTimers({ now: T0 })
+    lines = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>)
+      return true
+    })
+  })
+  afterEach(() => {
+    vi.restoreAllMocks()
+    vi.useRealTimers()
+  })
+
+  it('sends `peers` at most once a second, progress with the pieces verified since the last, and the summary before `done`', () => {
+    const session = new FakeSession()
+    const reporter = new Reporter({ json: true, role: 'get' })
+    reporter.watch(session as unknown as Session, LINK)
+    session.send('metadata', { infoHash: '3f'.repeat(32), name: 'a.bin', totalBytes: 4096, pieceCount: 4, pieceSize: 1024 })
+    for (let t = 0; t < 3000; t += 100) {
+      vi.setSystemTime(T0 + t)
+      if (t === 1000) session.send('piece-verified', { piece: 2, from: 'ab'.repeat(32) })
+      session.send('stats', stats({ pieceCount: 4, have: t >= 1000 ? 1 : 0, partial: [1] }))
+      // The session's own timer, and the extra figures it sends right before `done`.
+      if (t % 1000 === 0 || t === 2900) session.send('peer-stats', [peer('ab', { downloaded: t })])
+    }
+    reporter.stop()
+    reporter.done({ path: '/x/a.bin', size: 4096, downloaded: 4096, uploaded: 0, seconds: 3 })
+    expect(lines.filter((l) => l.event === 'peers')).toHaveLength(3)
+    const progress = lines.filter((l) => l.event === 'progress')
+    expect(progress.length).toBeLessThanOrEqual(16)
+    expect(progress.flatMap((p) => p.verified as number[])).toEqual([2])
+    expect(progress.at(-1)).toMatchObject({ have: 1, pieces: 4, partial: [1], hashFailures: 0 })
+    expect(lines.at(-2)).toMatchObject({ event: 'summary', outcome: 'interrupted', contributors: 1 })
+    expect(lines.at(-1)).toMatchObject({ event: 'done', path: '/x/a.bin' })
+    expect(lines[0]).toMatchObject({ event: 'progress' })
+    expect(lines.find((l) => l.event === 'ready')).toMatchObject({ link: LINK, name: 'a.bin', pieces: 4 })
+  })
+})
