@@ -24,8 +24,10 @@ export interface DemoFacts {
 }
 
 const NAME_WIDTH = 7
-/** Columns of a node line besides the piece map: name, percent, rates. */
-const FIXED_COLUMNS = NAME_WIDTH + 1 + 5 + 1 + 9 + 1 + 9
+/** Cells of each node's overall bar, drawn before its piece map. */
+const BAR_CELLS = 10
+/** Columns of a node line besides the piece map: name, bar, percent, rates. */
+const FIXED_COLUMNS = NAME_WIDTH + 1 + BAR_CELLS + 1 + 5 + 1 + 9 + 1 + 9
 const MIN_MAP_CELLS = 8
 
 const rate = (bytesPerSecond: number): string => `${formatBytesShort(bytesPerSecond)}/s`
@@ -45,8 +47,10 @@ export function renderDemoScreen (nodes: DemoNodeView[], facts: DemoFacts, now: 
     const percent = state.content === null ? '–' : formatPercent(piecesHeld(state), state.content.pieceCount)
     const tail = ` ${pad(percent, 5, 'right')} ${pad(`↓${rate(s?.downloadRate ?? 0)}`, 9, 'right')} ${pad(`↑${rate(s?.uploadRate ?? 0)}`, 9, 'right')}`
     const map = renderPieceMap(state, cells, colourOn)
-    lines.push(fitLine([span(pad(name, NAME_WIDTH), isComplete(state) ? 'green' : undefined)], NAME_WIDTH, colourOn) + ' ' + map +
-      fitLine([span(tail)], width - NAME_WIDTH - 1 - cells, colourOn))
+    const filled = state.content === null || state.content.pieceCount === 0 ? 0 : Math.floor(BAR_CELLS * piecesHeld(state) / state.content.pieceCount)
+    const bar = fitLine([span('█'.repeat(filled), 'green'), span('░'.repeat(BAR_CELLS - filled), 'dim')], BAR_CELLS, colourOn)
+    lines.push(fitLine([span(pad(name, NAME_WIDTH), isComplete(state) ? 'green' : undefined)], NAME_WIDTH, colourOn) + ' ' + bar + ' ' + map +
+      fitLine([span(tail)], width - NAME_WIDTH - 1 - BAR_CELLS - 1 - cells, colourOn))
   }
   lines.push('', fitLine([span(`${formatDuration((now - facts.startedAt) / 1000)} elapsed; the seeder sent ${seederShare(nodes)} of all bytes uploaded`, 'dim')], width, colourOn))
   return lines
