@@ -44,6 +44,7 @@ export class Reporter {
   readonly mode: OutputMode
   private readonly colour: boolean
   private state: ViewState | null = null
+  private session: Session | null = null
   private view: TerminalView | null = null
   private lastProgress = 0
   private lastPeers = 0
@@ -88,6 +89,7 @@ export class Reporter {
   watch (session: Session, link: string): void {
     const state = createViewState(this.opts.role ?? 'get', link, Date.now())
     this.state = state
+    this.session = session
     for (const type of ['metadata', 'status', 'peer-add', 'peer-remove', 'piece-verified', 'piece-failed', 'stats', 'peer-stats', 'done', 'warning', 'error'] as const) {
       this.listen(session, type, (data: unknown) => this.apply({ type, data } as ViewEvent))
     }
@@ -110,6 +112,7 @@ export class Reporter {
 
   /** The command ends: the view closes (cursor and screen restored) and the summary follows. */
   stop (): void {
+    if (!this.stopped && this.session !== null) this.finalFigures(this.session)
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
     if (this.stopped) return
     this.stopped = true
@@ -213,6 +216,13 @@ export class Reporter {
       }
       default: break
     }
+  }
+
+  /** The figures as they are now, not as of the last timer tick: the summary is exact. */
+  private finalFigures (session: Session): void {
+    if (session.status === 'closed') return
+    this.apply({ type: 'peer-stats', data: [...session.peers.values()].map((peer) => peer.stats()) })
+    this.apply({ type: 'stats', data: session.stats() })
   }
 
   /** Events from before watch(): node.get() and share() resolve once the swarm is joined,

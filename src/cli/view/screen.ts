@@ -6,7 +6,7 @@ import { renderOverall } from './overall.js'
 import { renderPeerRows } from './peer-rows.js'
 import { renderPieceMap } from './piece-map.js'
 import type { ViewState } from './state.js'
-import { fitLine, span } from './text.js'
+import { fitLine, span, visibleWidth } from './text.js'
 
 export interface ScreenSize {
   columns: number
@@ -24,7 +24,7 @@ export function renderScreen (state: ViewState, size: ScreenSize, colourOn: bool
   const map = renderPieceMap(state, width, colourOn)
   const title = renderTitle(state, width, colourOn)
   const link = renderLink(state, width, colourOn)
-  const notice = fitLine([span(noticeText(state), state.notice?.startsWith('warning') === true ? 'yellow' : 'dim')], width, colourOn)
+  const notice = fitLine([span(noticeText(state, width), state.notice?.startsWith('warning') === true ? 'yellow' : 'dim')], width, colourOn)
   // What a short terminal keeps, most important first; the peers take what is left.
   let budget = height
   const take = (lines: string[]): string[] => {
@@ -37,8 +37,9 @@ export function renderScreen (state: ViewState, size: ScreenSize, colourOn: bool
   return [...kept.title, ...kept.link, ...kept.overall, ...kept.map, ...peers, ...kept.notice]
 }
 
-function noticeText (state: ViewState): string {
+function noticeText (state: ViewState, width: number): string {
   if (state.notice !== null) return state.notice
   if (state.role === 'share' || state.done !== null) return 'seeding; press Ctrl-C to stop'
-  return 'press Ctrl-C to stop (an interrupted download resumes on the next get)'
+  const hint = 'press Ctrl-C to stop (an interrupted download resumes on the next get)'
+  return visibleWidth(hint) <= width ? hint : 'press Ctrl-C to stop'
 }

@@ -12,7 +12,6 @@ export type Role = 'get' | 'share'
 
 export type ViewEvent =
   | { [K in keyof SessionEvents]: { type: K, data: SessionEvents[K] } }[keyof SessionEvents]
-  | { type: 'lookup', data: { attempt: number, found: number } }
   | { type: 'notice', data: { message: string } }
 
 /** Bytes exchanged with one peer over every connection of this run. */
@@ -41,7 +40,7 @@ export interface ViewState {
   hashFailures: number
   done: SessionEvents['done'] | null
   error: string | null
-  /** The latest message for people (lookups, warnings, hints). */
+  /** The latest message for people (why there are no peers, warnings, hints). */
   notice: string | null
   warnings: string[]
   warningCount: number
@@ -111,11 +110,6 @@ export function reduce (state: ViewState, event: ViewEvent): ViewState {
       break
     case 'error':
       state.error = event.data.message
-      break
-    case 'lookup':
-      state.notice = event.data.found > 0
-        ? `${event.data.found} peers found but none reachable yet (${event.data.attempt} lookups)`
-        : `looking for peers… (${event.data.attempt} lookups, none found yet)`
       break
     case 'notice':
       state.notice = event.data.message

@@ -12,8 +12,12 @@ class FakeSession extends TypedEmitter<SessionEvents> {
   readonly transfer = null
   readonly status = 'fetching-metadata'
   readonly peers = new Map()
-  stats (): SessionEvents['stats'] { return stats() }
-  send<K extends keyof SessionEvents & string> (event: K, payload: SessionEvents[K]): void { this.emit(event, payload) }
+  private last = stats()
+  stats (): SessionEvents['stats'] { return this.last }
+  send<K extends keyof SessionEvents & string> (event: K, payload: SessionEvents[K]): void {
+    if (event === 'stats') this.last = payload as SessionEvents['stats']
+    this.emit(event, payload)
+  }
 }
 
 describe('output mode', () => {
