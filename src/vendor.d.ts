@@ -92,7 +92,7 @@ declare module 'hyperswarm' {
     flush (): Promise<void>
     destroy (): Promise<void>
     on (event: 'connection', listener: (conn: SecretStream, info: PeerInfo) => void): this
-    on (event: string, listener: (...args: any[]) => void): this
+    on (event: string, listener: (...args: unknown[]) => void): this
   }
 }
 

@@ -3,9 +3,6 @@
 // (its own DHT, its own limits), in this process. It knows nothing of terminals: the CLI
 // watches the sessions' events, as it does for `get` and `share`.
 
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,9 +11,9 @@ import { BitswarmNode } from '../node.js'
 import type { SessionEvents } from '../session/events.js'
 import type { Session } from '../session/session.js'
 import { clientServerBound, swarmBound } from '../swarm-bounds.js'
+import { digestOf, writeRandomFile } from './content.js'
 
 const DEMO_HOST = '127.0.0.1'
-const WRITE_CHUNK_BYTES = 1024 * 1024
 
 export interface DemoOptions {
   /** Downloaders. */
@@ -120,28 +117,4 @@ export class SwarmDemo {
     const input = { fileBytes: this.fileBytes, seederUpload, downloaderUploads: new Array<number>(peers).fill(downloaderUpload), downloadLimits: [] }
     return { swarmBound: swarmBound(input), clientServerBound: clientServerBound(input) }
   }
-}
-
-/** Random content, written and hashed in chunks. */
-async function writeRandomFile (path: string, bytes: number): Promise<string> {
-  const hash = createHash('sha256')
-  const out = createWriteStream(path)
-  for (let written = 0; written < bytes; written += WRITE_CHUNK_BYTES) {
-    const chunk = randomBytes(Math.min(WRITE_CHUNK_BYTES, bytes - written))
-    hash.update(chunk)
-    if (!out.write(chunk)) await once(out, 'drain')
-  }
-  out.end()
-  await once(out, 'finish')
-  return hash.digest('hex')
-}
-
-async function digestOf (path: string): Promise<{ digest: string, bytes: number }> {
-  const hash = createHash('sha256')
-  let bytes = 0
-  for await (const chunk of createReadStream(path, { highWaterMark: WRITE_CHUNK_BYTES })) {
-    hash.update(chunk as Buffer)
-    bytes += (chunk as Buffer).byteLength
-  }
-  return { digest: hash.digest('hex'), bytes }
 }

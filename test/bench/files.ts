@@ -1,28 +1,9 @@
-// Benchmark content: random files written and hashed in chunks, so a 1 GiB file never
-// sits in memory.
+// Benchmark content: the demo's streamed random files and digests (one implementation).
 
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { once } from 'node:events'
+import { digestOf, writeRandomFile } from '../../src/demo/content.js'
 
-const CHUNK_BYTES = 1024 * 1024
-
-/** Writes `bytes` of random content to `path`; returns its SHA-256 (hex). */
-export async function writeRandomFile (path: string, bytes: number): Promise<string> {
-  const hash = createHash('sha256')
-  const out = createWriteStream(path)
-  for (let written = 0; written < bytes; written += CHUNK_BYTES) {
-    const chunk = randomBytes(Math.min(CHUNK_BYTES, bytes - written))
-    hash.update(chunk)
-    if (!out.write(chunk)) await once(out, 'drain')
-  }
-  out.end()
-  await once(out, 'finish')
-  return hash.digest('hex')
-}
+export { writeRandomFile }
 
 export async function sha256File (path: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) hash.update(chunk as Buffer)
-  return hash.digest('hex')
+  return (await digestOf(path)).digest
 }
