@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Network-namespace tests need root: `npm run test:net` (vitest.net.config.ts).
+    exclude: [...configDefaults.exclude, 'test/net/**'],
     testTimeout: 60_000,
     hookTimeout: 30_000,
     // Multi-node and CLI tests are CPU-heavy (encryption in userspace); two cores.
