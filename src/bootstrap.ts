@@ -4,7 +4,7 @@
 import DHT from 'hyperdht'
 import { createSocket } from 'node:dgram'
 import { isIPv4 } from 'node:net'
-import { DEFAULT_BOOTSTRAP_HOST, DEFAULT_BOOTSTRAP_PORT } from './constants.js'
+import { BOOTSTRAP_NODE_COUNT, DEFAULT_BOOTSTRAP_HOST, DEFAULT_BOOTSTRAP_PORT } from './constants.js'
 import { type BitswarmError, invalidOption } from './errors.js'
 
 export interface BootstrapAddress {
@@ -34,13 +34,20 @@ export function parsePort (text: string): number | null {
 }
 
 export interface BootstrapNode {
+  /** The address the other nodes are given: the first of the nodes. */
   readonly address: BootstrapAddress
+  /** Every DHT node this runs; the others learn them all from `address`. */
+  readonly nodes: BootstrapAddress[]
   destroy (): Promise<void>
 }
 
-/** Starts a bootstrap node bound to `host`. The host is also the address other nodes must
- *  dial (it is part of the node's DHT id), so it must be a concrete IPv4 address. Port 0
- *  picks a free port. */
+/** Starts a private network's meeting point on `host`: a bootstrap node and
+ *  BOOTSTRAP_NODE_COUNT − 1 persistent DHT nodes beside it (on the next ports when free).
+ *  One node would do for discovery, but a node behind a NAT classifies its NAT only once
+ *  three distinct DHT nodes have reported its address (hyperdht lib/nat.js): with fewer,
+ *  hole-punching gives up. The others find the extra nodes through the first one, so users
+ *  still pass one address. The host is also the address other nodes must dial (it is part of
+ *  each node's DHT id), so it must be a concrete IPv4 address. Port 0 picks free ports. */
 export async function startBootstrapNode (opts: Partial<BootstrapAddress> = {}): Promise<BootstrapNode> {
   const host = opts.host ?? DEFAULT_BOOTSTRAP_HOST
   const port = opts.port ?? DEFAULT_BOOTSTRAP_PORT
@@ -49,17 +56,35 @@ export async function startBootstrapNode (opts: Partial<BootstrapAddress> = {}):
   // Probing it with a plain socket also turns a busy port into a clean error: a DHT that
   // failed to bind cannot be destroyed cleanly and keeps the process alive.
   const chosen = await bindableUdpPort(host, port)
-  const dht = DHT.bootstrapper(chosen, host, { host })
+  const first = DHT.bootstrapper(chosen, host, { host })
+  const dhts: DHT[] = [first]
+  const destroyAll = async (): Promise<void> => { await Promise.all(dhts.map(async (d) => await d.destroy().catch(() => {}))) }
   try {
-    await dht.fullyBootstrapped()
+    await first.fullyBootstrapped()
+    const nodes: BootstrapAddress[] = [{ host, port: chosen }]
+    for (let i = 1; i < BOOTSTRAP_NODE_COUNT; i++) {
+      const next = await freePortNear(host, chosen === 0 ? 0 : chosen + i)
+      const dht = new DHT({ bootstrap: [formatAddress(nodes[0]!)], host, port: next, ephemeral: false, firewalled: false })
+      dhts.push(dht)
+      await dht.fullyBootstrapped()
+      nodes.push({ host, port: next })
+    }
+    return { address: nodes[0]!, nodes, destroy: destroyAll }
   } catch (err) {
-    await dht.destroy().catch(() => {})
+    await destroyAll()
     throw cannotListen(host, chosen, err)
   }
-  return {
-    address: { host, port: chosen },
-    destroy: async () => { await dht.destroy() }
+}
+
+/** `port` when it is free, else any free port (the extra nodes need not be consecutive:
+ *  the others learn them through the DHT). */
+async function freePortNear (host: string, port: number): Promise<number> {
+  if (port > 0 && port <= 65535) {
+    try {
+      return await bindableUdpPort(host, port)
+    } catch {}
   }
+  return await bindableUdpPort(host, 0)
 }
 
 /** Binds a plain UDP socket to host:port (port 0: the OS picks one) and releases it,

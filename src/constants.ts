@@ -32,14 +32,21 @@ export const MAX_PATH_DEPTH = 100
 export const MAX_NAME_BYTES = 255
 export const MAX_PATH_BYTES = 4096
 
-/** Requests kept in flight with one peer: enough for this long at its measured rate
- *  (libtorrent's request_queue_time), between the two bounds. Keeping many in flight matters
- *  more than block size on this transport (measured: 1 in flight 63 MB/s, 16: 154 MB/s). */
+/** Bytes of requests kept in flight with one peer: twice its bandwidth–delay product plus
+ *  this long at its measured rate (libtorrent's request_queue_time), within byte bounds
+ *  (src/request-window.ts). Keeping many bytes in flight matters more than block size on
+ *  this transport (measured: 1 block in flight 63 MB/s, 16: 154 MB/s) and far more over
+ *  latency (RTT 62 ms, 4 × 16 KiB in flight: 0.6 MB/s). */
 export const REQUEST_QUEUE_MS = 1_000
-export const MIN_REQUESTS_PER_PEER = 4
-export const MAX_REQUESTS_PER_PEER = 64
+/** What a peer gets before its rate is known: at 60 ms RTT, enough for ~17 MB/s. */
+export const MIN_INFLIGHT_BYTES = 1024 * KiB
+/** Bounds the remote's queue of our requests and our share of a slow peer. */
+export const MAX_INFLIGHT_BYTES = 16 * MiB
 /** Inbound requests queued per peer before it is disconnected (Transmission reqq). */
 export const MAX_INBOUND_REQUESTS = 500
+/** Requests outstanding with one peer, whatever their bytes: well inside the remote's
+ *  MAX_INBOUND_REQUESTS (16 KiB pieces: 4 MiB in flight, ~68 MB/s at 60 ms RTT). */
+export const MAX_REQUESTS_PER_PEER = Math.floor(MAX_INBOUND_REQUESTS / 2)
 /** Bytes sent to one peer beyond a full write buffer before waiting for it to drain. A
  *  secret stream reports "full" after every 16 KiB, so waiting at once would leave the
  *  transport idle between blocks; this bounds the memory held per peer instead. */
@@ -72,9 +79,23 @@ export const PROGRESS_INTERVAL_MS = 200
 export const PEER_STATS_INTERVAL_MS = 1_000
 
 export const MAX_PEERS = 64
+/** Public key of a node (Noise/ed25519): its peer id on the swarm. */
+export const PEER_KEY_BYTES = 32
+/** Peer exchange: keys in one message (BEP 11 sends at most 50 added peers). */
+export const MAX_PEX_PEERS = 50
+/** Peer exchange: newly connected peers are told to the others at most this often. */
+export const PEX_INTERVAL_MS = 1_000
+/** Peers learnt through peer exchange that a node dials at once, per share; the rest wait
+ *  for the next message (a peer cannot make us dial the whole swarm). */
+export const MAX_PEX_DIALS = 16
+/** A peer learnt through peer exchange that has not connected by then is given up. */
+export const PEX_DIAL_TIMEOUT_MS = 30_000
 /** hyperdht's default port; also the bootstrap command's default. */
 export const DEFAULT_BOOTSTRAP_PORT = 49737
 export const DEFAULT_BOOTSTRAP_HOST = '127.0.0.1'
+/** DHT nodes `bitswarm bootstrap` runs: a NATed node needs three distinct DHT nodes to
+ *  report its address before it can hole-punch (hyperdht lib/nat.js). */
+export const BOOTSTRAP_NODE_COUNT = 3
 
 /** Suffix of the in-progress name; the final name only appears once every piece verified. */
 export const PARTIAL_SUFFIX = '.bitswarm-part'

@@ -14,15 +14,24 @@ import { downloadStorage, shareStorage } from './session/storage-providers.js'
 import { TokenBucket } from './token-bucket.js'
 import { TypedEmitter } from './typed-emitter.js'
 import { type BootstrapAddress, formatAddress } from './bootstrap.js'
+import { PeerDialer } from './network/peer-dialer.js'
+import { natKind, type NatKind, probeReachability } from './network/reachability.js'
+import { chooseRelay, RelayService } from './network/relay.js'
+import { connectionRoute } from './network/route.js'
+import type { Peer } from './session/peer.js'
+import { HANDSHAKE_FLAGS } from './wire/handshake.js'
 
 export interface NodeOptions {
   /** DHT bootstrap nodes; the public HyperDHT when absent. */
   bootstrap?: BootstrapAddress[]
   /** Address the DHT binds to (tests and private networks: 127.0.0.1). */
   host?: string
-  /** Whether this node is behind a NAT/firewall. Defaults to false on a private network
-   *  (with `bootstrap`), where hole-punching is not needed, and true on the public DHT. */
+  /** Whether this node is behind a NAT/firewall. By default the DHT finds out (other DHT
+   *  nodes try to reach it); true or false overrides what it would find. */
   firewalled?: boolean
+  /** Whether a reachable node relays connections for peers that cannot reach each other
+   *  (default true; the relayed bytes stay end-to-end encrypted). */
+  relay?: boolean
   /** Connections kept at once, inbound and outbound (MAX_PEERS). */
   maxPeers?: number
   /** Bytes per second this node sends / receives in all, across every share; 0 = no limit. */
@@ -35,8 +44,9 @@ export interface NodeOptions {
 }
 
 export interface NodeEvents {
-  /** The DHT is bootstrapped and the node can join topics. */
-  ready: { publicKey: string }
+  /** The DHT is bootstrapped and the node can join topics; `nat` is what it found out about
+   *  its reachability, `relay` whether it relays for others. */
+  ready: { publicKey: string, nat: NatKind, relay: boolean }
   connection: { peer: string }
   disconnection: { peer: string }
   /** A session still has no peer after a lookup: what was tried, for the "0 peers" explanation. */
@@ -72,6 +82,8 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   private readonly discoveries = new Map<string, PeerDiscovery>()
   private readonly refreshTimers = new Set<NodeJS.Timeout>()
   private readonly limits: TransferLimits
+  private readonly dialer: PeerDialer
+  private relay: RelayService | null = null
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -81,14 +93,16 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     const dht = new DHT({
       ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap.map(formatAddress) } : {}),
       ...(opts.host !== undefined ? { host: opts.host } : {}),
-      firewalled: opts.firewalled ?? opts.bootstrap === undefined
+      ...firewallOverride(opts.firewalled)
     })
     this.swarm = new Hyperswarm({
       dht,
       maxPeers: opts.maxPeers ?? MAX_PEERS,
+      ...(opts.relay !== false ? { relayThrough: (force: boolean) => chooseRelay(force, this.nat, this.relayCandidates()) } : {}),
       ...(opts.backoffs !== undefined ? { backoffs: opts.backoffs, jitter: 0 } : {})
     })
     this.swarm.on('connection', (conn: SecretStream) => this.onConnection(conn))
+    this.dialer = new PeerDialer(this.swarm, () => this.swarm.connections.size < (opts.maxPeers ?? MAX_PEERS))
     this.limits = {
       upload: new TokenBucket({ rate: opts.uploadLimit ?? 0 }),
       download: new TokenBucket({ rate: opts.downloadLimit ?? 0 })
@@ -96,6 +110,12 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   }
 
   get publicKey (): Buffer { return this.swarm.keyPair.publicKey }
+
+  /** What the DHT has found out about this node's reachability. */
+  get nat (): NatKind { return natKind(this.swarm.dht) }
+
+  /** Connections relayed through this node right now. */
+  get relayedConnections (): number { return this.relay?.active ?? 0 }
 
   /** Bootstraps the DHT; fails with ERR_BOOTSTRAP_UNREACHABLE when no bootstrap node answers. */
   ready (): Promise<void> {
@@ -126,7 +146,9 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     const reachable = this.pingBootstrap()
     await dht.fullyBootstrapped()
     if ((await reachable) === false) throw bootstrapUnreachable(this.opts.bootstrap!.map(formatAddress).join(', '))
-    this.emit('ready', { publicKey: this.publicKey.toString('hex') })
+    if (this.opts.firewalled === undefined) await probeReachability(dht)
+    if (this.nat === 'open' && this.opts.relay !== false) this.relay = new RelayService(dht)
+    this.emit('ready', { publicKey: this.publicKey.toString('hex'), nat: this.nat, relay: this.relay !== null })
   }
 
   private async addSession (infoHash: Buffer, meta: Metadata | undefined, storage: StorageProvider): Promise<Session> {
@@ -140,6 +162,11 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       storage,
       limits: this.limits,
       ...(this.opts.uploadSlots !== undefined ? { uploadSlots: this.opts.uploadSlots } : {}),
+      network: {
+        flags: () => this.handshakeFlags(),
+        routeOf: (peer) => this.routeOf(peer),
+        onPeersLearned: (keys) => this.dialer.dial(keys)
+      },
       ...(meta !== undefined ? { metadata: meta } : {})
     })
     this.sessions.set(key, session)
@@ -208,15 +235,48 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       return
     }
     conn.on('close', () => this.emit('disconnection', { peer }))
+    this.dialer.onConnection(conn.remotePublicKey)
+    this.relay?.accept(conn)
     this.emit('connection', { peer })
     for (const session of this.sessions.values()) session.attach(conn)
+  }
+
+  private handshakeFlags (): number {
+    return (this.nat === 'open' ? HANDSHAKE_FLAGS.reachable : 0) | (this.relay !== null ? HANDSHAKE_FLAGS.relay : 0)
+  }
+
+  private routeOf (peer: Peer): ReturnType<typeof connectionRoute> {
+    return connectionRoute(peer.wire.stream, this.swarm.connections, {
+      localOpen: this.nat === 'open',
+      remoteOpen: (peer.flags & HANDSHAKE_FLAGS.reachable) !== 0
+    })
+  }
+
+  /** Peers of any share that offer relaying and that we reach without a relay. */
+  private relayCandidates (): Buffer[] {
+    const keys = new Map<string, Buffer>()
+    for (const session of this.sessions.values()) {
+      for (const peer of session.peers.values()) {
+        if ((peer.flags & HANDSHAKE_FLAGS.relay) !== 0 && peer.route !== 'relayed') keys.set(peer.id, peer.key)
+      }
+    }
+    return [...keys.values()]
   }
 
   private async shutdown (): Promise<void> {
     for (const timer of this.refreshTimers) clearTimeout(timer)
     this.refreshTimers.clear()
+    this.dialer.close()
+    await this.relay?.close()
     await Promise.all([...this.sessions.values()].map(async (s) => await s.close('node closing')))
     // Destroying the swarm destroys the DHT we gave it.
     await this.swarm.destroy()
   }
+}
+
+/** DHT options for an explicit --firewalled / --no-firewalled; none when the DHT is to find
+ *  out itself. Forced firewalled also stops dht-rpc from probing and changing its mind. */
+function firewallOverride (firewalled: boolean | undefined): { firewalled?: boolean, quickFirewall?: boolean, ephemeral?: boolean } {
+  if (firewalled === undefined) return {}
+  return firewalled ? { firewalled: true, quickFirewall: false, ephemeral: true } : { firewalled: false }
 }

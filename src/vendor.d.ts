@@ -10,6 +10,8 @@ declare module 'hyperdht' {
     port?: number
     firewalled?: boolean
     ephemeral?: boolean
+    /** dht-rpc: probe reachability during bootstrap (default true). */
+    quickFirewall?: boolean
   }
 
   export interface KeyPair { publicKey: Buffer, secretKey: Buffer }
@@ -20,6 +22,14 @@ declare module 'hyperdht' {
     static keyPair (seed?: Buffer): KeyPair
     readonly destroyed: boolean
     readonly bootstrapped: boolean
+    /** Whether the node is behind a NAT or firewall (dht-rpc's verdict, updated as it learns). */
+    readonly firewalled: boolean
+    /** This node's address as other DHT nodes see it; null until enough of them agree. */
+    readonly host: string | null
+    readonly port: number
+    /** Behind a NAT that picks a new port per destination. */
+    readonly randomized: boolean
+    createRawStream (opts?: Record<string, unknown>): unknown
     ready (): Promise<void>
     fullyBootstrapped (): Promise<void>
     address (): { host: string, port: number }
@@ -54,6 +64,16 @@ declare module 'hyperswarm' {
     readonly handshakeHash: Buffer
     readonly isInitiator: boolean
     userData: unknown
+    /** The UDX stream underneath; absent on in-memory pairs. */
+    readonly rawStream?: UdxStream | null
+  }
+
+  /** The parts of a udx-native stream read here. */
+  export interface UdxStream {
+    /** Smoothed round-trip time, ms. */
+    readonly rtt: number
+    readonly remoteHost: string | null
+    readonly remotePort: number
   }
 
   export interface PeerInfo {
@@ -75,6 +95,8 @@ declare module 'hyperswarm' {
     dht?: DHT
     keyPair?: KeyPair
     maxPeers?: number
+    /** The relay (a public key) for a connection attempt, or null to connect directly. */
+    relayThrough?: (force: boolean) => Buffer | null
     backoffs?: number[]
     jitter?: number
   }
@@ -88,6 +110,9 @@ declare module 'hyperswarm' {
     /** Every peer discovered or connected, by public key (hex). */
     readonly peers: Map<string, PeerInfo>
     join (topic: Buffer, opts?: { server?: boolean, client?: boolean }): PeerDiscovery
+    /** Connects to a known key, retrying until leavePeer. */
+    joinPeer (publicKey: Buffer): void
+    leavePeer (publicKey: Buffer): void
     leave (topic: Buffer): Promise<void>
     flush (): Promise<void>
     destroy (): Promise<void>
@@ -138,5 +163,22 @@ declare module 'protomux' {
     pair (opts: { protocol: string, id?: Buffer | null }, notify: (id: Buffer | null) => void): void
     unpair (opts: { protocol: string, id?: Buffer | null }): void
     opened (opts: { protocol: string, id?: Buffer | null }): boolean
+  }
+}
+
+declare module 'blind-relay' {
+  import type { EventEmitter } from 'node:events'
+  import type { Duplex } from 'node:stream'
+
+  export interface RelaySession extends EventEmitter {
+    readonly closed: boolean
+    destroy (err?: Error): void
+  }
+
+  export class Server extends EventEmitter {
+    constructor (opts: { createStream: (opts: Record<string, unknown>) => unknown })
+    readonly stats: { pairings: { matched: number, active: number }, streams: { active: number } }
+    accept (stream: Duplex, opts: { id: Buffer }): RelaySession
+    close (): Promise<void>
   }
 }

@@ -6,15 +6,16 @@
 import type { Bitfield } from '../bitfield.js'
 import {
   BLOCK_BYTES, MAX_INVALID_REQUESTS, MAX_PARTIAL_BYTES, MAX_REQUESTS_PER_PEER, MIN_PARTIAL_PIECES,
-  MIN_REQUESTS_PER_PEER, REQUEST_QUEUE_MS, REQUEST_TIMEOUT_MS
+  REQUEST_TIMEOUT_MS
 } from '../constants.js'
 import type { Metadata } from '../metadata/metadata.js'
 import { PiecePicker } from '../picker/piece-picker.js'
+import { requestWindowBytes } from '../request-window.js'
 import type { PieceStorage } from '../storage/storage.js'
 import type { TokenBucket } from '../token-bucket.js'
 import type { BlockRange } from '../types.js'
 import type { Block } from '../wire/messages.js'
-import { type Peer, requestKey } from './peer.js'
+import type { Peer } from './peer.js'
 import { PieceBuffer } from './piece-buffer.js'
 
 export interface DownloaderHooks {
@@ -129,9 +130,9 @@ export class Downloader {
   expireRequests (now: number): void {
     let expired = false
     for (const peer of this.hooks.peers()) {
-      for (const [key, request] of peer.requests) {
+      for (const request of peer.requests.values()) {
         if (now - request.sentAt < REQUEST_TIMEOUT_MS) continue
-        peer.requests.delete(key)
+        peer.requests.delete(request.piece, request.offset)
         peer.wire.send('cancel', { piece: request.piece, offset: request.offset, length: request.length })
         this.picker.releaseRequest(request.piece, request.offset)
         expired = true
@@ -146,16 +147,16 @@ export class Downloader {
 
   private fill (peer: Peer): void {
     if (peer.choked || peer.has === null || this.complete || this.stopped || peer.wanted === 0) return
-    const room = this.affordable(requestDepth(peer) - peer.requests.size)
+    const room = this.affordable(this.requestRoom(peer))
     if (room <= 0) return
-    const picks = this.picker.pickBlocks(peer.has, room, (piece, offset) => peer.requests.has(requestKey(piece, offset)))
+    const picks = this.picker.pickBlocks(peer.has, room, (piece, offset) => peer.requests.has(piece, offset))
     // The limit was charged a full block per pick; settle the difference.
     if (!this.limit.unlimited) this.limit.take(picks.reduce((sum, p) => sum + p.length, 0) - room * this.typicalBlock)
     if (picks.length === 0) return
     const sentAt = Date.now()
     peer.wire.batch(() => {
       for (const { piece, offset, length } of picks) {
-        peer.requests.set(requestKey(piece, offset), { piece, offset, length, sentAt })
+        peer.requests.add({ piece, offset, length, sentAt })
         peer.wire.send('request', { piece, offset, length })
       }
     })
@@ -176,13 +177,22 @@ export class Downloader {
     return room
   }
 
+  /** How many more requests fit this peer's window: its bytes in flight against its
+   *  bandwidth–delay window, in blocks of this share (a block is one piece when pieces are
+   *  smaller), and never past MAX_REQUESTS_PER_PEER. */
+  private requestRoom (peer: Peer): number {
+    const window = requestWindowBytes({ rate: peer.download.rate, rttMs: peer.rttMs })
+    const bytes = window - peer.requests.bytes
+    if (bytes <= 0) return 0
+    return Math.min(MAX_REQUESTS_PER_PEER - peer.requests.size, Math.ceil(bytes / this.typicalBlock))
+  }
+
   private get typicalBlock (): number { return Math.min(BLOCK_BYTES, this.meta.pieceSize) }
 
   /** An endgame block arrived: the same request at other peers is withdrawn. */
   private cancelDuplicates (from: Peer, block: Block): void {
-    const key = requestKey(block.piece, block.offset)
     for (const peer of this.hooks.peers()) {
-      if (peer === from || !peer.requests.delete(key)) continue
+      if (peer === from || !peer.requests.delete(block.piece, block.offset)) continue
       peer.wire.send('cancel', { piece: block.piece, offset: block.offset, length: block.data.byteLength })
     }
   }
@@ -234,7 +244,7 @@ export class Downloader {
   }
 
   private forget (peer: Peer, range: { piece: number, offset: number }): boolean {
-    return peer.requests.delete(requestKey(range.piece, range.offset))
+    return peer.requests.delete(range.piece, range.offset)
   }
 
   private releaseAll (peer: Peer): void {
@@ -243,11 +253,4 @@ export class Downloader {
     peer.requests.clear()
     if (released) this.fillAll()
   }
-}
-
-/** Requests to keep in flight with a peer: enough for REQUEST_QUEUE_MS at its measured rate
- *  (libtorrent sizes its request queue the same way), within fixed bounds. */
-function requestDepth (peer: Peer): number {
-  const depth = Math.ceil(peer.download.rate * REQUEST_QUEUE_MS / 1000 / BLOCK_BYTES)
-  return Math.min(MAX_REQUESTS_PER_PEER, Math.max(MIN_REQUESTS_PER_PEER, depth))
 }

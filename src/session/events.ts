@@ -12,6 +12,10 @@ export interface ContentDescription {
   pieceSize: number
 }
 
+/** How a connection reaches a peer: straight to its address, through a hole punched in
+ *  NATs, or forwarded (still end-to-end encrypted) by a relay peer. */
+export type ConnectionRoute = 'direct' | 'holepunched' | 'relayed'
+
 export interface PeerStats {
   id: string
   /** Payload bytes received from / sent to this peer in this run. */
@@ -31,8 +35,12 @@ export interface PeerStats {
   have: number
   /** It held every piece when we first learnt its pieces. */
   seed: boolean
-  /** Requests we have outstanding with this peer. */
+  /** Requests we have outstanding with this peer, and the bytes they add up to. */
   requests: number
+  inflight: number
+  /** Smoothed round-trip time of the connection, ms (0 when unknown). */
+  rtt: number
+  connection: ConnectionRoute
 }
 
 export interface SessionStats {

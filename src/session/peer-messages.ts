@@ -67,7 +67,8 @@ export class PeerMessages {
         else session.transfer.downloader.onUnchoke(peer)
       }),
       interested: on((peer) => session.choking.onInterested(peer)),
-      'not-interested': on((peer) => session.choking.onNotInterested(peer))
+      'not-interested': on((peer) => session.choking.onNotInterested(peer)),
+      peers: on((peer, m) => session.exchange.onMessage(peer, m.keys))
     }
   }
 

@@ -5,18 +5,13 @@ import { Bitfield } from '../bitfield.js'
 import { RateMeter } from '../rate.js'
 import type { BlockRange } from '../types.js'
 import type { WireChannel } from '../wire/channel.js'
-import type { PeerStats } from './events.js'
-
-export interface OutstandingRequest extends BlockRange {
-  sentAt: number
-}
+import type { ConnectionRoute, PeerStats } from './events.js'
+import { OutstandingRequests } from './outstanding-requests.js'
 
 export interface PendingRead {
   range: BlockRange
   data: Promise<Buffer>
 }
-
-export const requestKey = (piece: number, offset: number): string => `${piece}:${offset}`
 
 export class Peer {
   readonly id: string
@@ -36,7 +31,7 @@ export class Peer {
   seed = false
   /** Pieces it has that we lack: we are interested while this is above zero. */
   wanted = 0
-  readonly requests = new Map<string, OutstandingRequest>()
+  readonly requests = new OutstandingRequests()
   /** The remote's requests waiting to be served, oldest first. */
   readonly inbound: BlockRange[] = []
   /** Requests being read from storage, in the order they will be sent. */
@@ -51,10 +46,26 @@ export class Peer {
   invalidMessages = 0
   hashFailures = 0
 
-  constructor (id: string, wire: WireChannel) {
+  /** HANDSHAKE_FLAGS the remote sent: whether it is reachable, whether it relays. */
+  readonly flags: number
+  private readonly routeOf: (peer: Peer) => ConnectionRoute
+
+  constructor (id: string, wire: WireChannel, flags = 0, routeOf: (peer: Peer) => ConnectionRoute = () => 'direct') {
     this.id = id
     this.wire = wire
+    this.flags = flags
+    this.routeOf = routeOf
   }
+
+  /** The remote's public key (its id, as bytes). */
+  get key (): Buffer { return this.wire.stream.remotePublicKey }
+
+  /** How the connection reaches the peer: direct, hole-punched or through a relay. */
+  get route (): ConnectionRoute { return this.routeOf(this) }
+
+  /** Smoothed round-trip time of the connection in ms, as its transport measures it
+   *  (0 when unknown, e.g. an in-memory stream). */
+  get rttMs (): number { return this.wire.stream.rawStream?.rtt ?? 0 }
 
   /** Applies the piece count once known, consuming any bitfield and haves sent earlier. */
   learnPieceCount (pieceCount: number): void {
@@ -83,7 +94,10 @@ export class Peer {
       remoteInterested: this.remoteInterested,
       have: this.has?.size ?? 0,
       seed: this.seed,
-      requests: this.requests.size
+      requests: this.requests.size,
+      inflight: this.requests.bytes,
+      rtt: this.rttMs,
+      connection: this.route
     }
   }
 }

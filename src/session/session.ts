@@ -16,9 +16,10 @@ import { WireChannel } from '../wire/channel.js'
 import { Choking } from './choking.js'
 import { Downloader } from './downloader.js'
 import { HaveAnnouncer } from './have-announcer.js'
-import type { SessionEvents, SessionStats } from './events.js'
+import type { ConnectionRoute, SessionEvents, SessionStats } from './events.js'
 import { MetadataFetcher } from './metadata-fetcher.js'
 import { Peer } from './peer.js'
+import { PeerExchange } from './peer-exchange.js'
 import { PeerMessages } from './peer-messages.js'
 import { canMove, type SessionStatus } from './status.js'
 import { Uploader } from './uploader.js'
@@ -40,7 +41,20 @@ export interface SessionOptions {
   limits?: TransferLimits
   /** Regular upload slots (UPLOAD_SLOTS); 0 serves nobody. */
   uploadSlots?: number
+  /** What the node knows of the network; a session alone (tests) is reachable and dials nobody. */
+  network?: SessionNetwork
 }
+
+/** The node's side of a session: what it tells peers about itself, how it classifies their
+ *  connections, and who dials the peers that peer exchange brings. */
+export interface SessionNetwork {
+  /** HANDSHAKE_FLAGS this node sends on every channel. */
+  flags: () => number
+  routeOf: (peer: Peer) => ConnectionRoute
+  onPeersLearned: (keys: Buffer[]) => void
+}
+
+const STANDALONE: SessionNetwork = { flags: () => 0, routeOf: () => 'direct', onPeersLearned: () => {} }
 
 /** The node's byte-rate limits, shared by all its sessions and peers. */
 export interface TransferLimits {
@@ -67,6 +81,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   private readonly messages: PeerMessages
   readonly choking: Choking
   private readonly haves = new HaveAnnouncer(() => this.peers.values())
+  readonly exchange: PeerExchange
+  private readonly network: SessionNetwork
   private readonly limits: TransferLimits
   private metadata: Metadata | null
   private readonly startedAt = Date.now()
@@ -79,6 +95,8 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.infoHash = opts.infoHash
     this.discoveryKey = discoveryKeyOf(opts.infoHash)
     this.provider = opts.storage
+    this.network = opts.network ?? STANDALONE
+    this.exchange = new PeerExchange({ peers: () => this.peers.values(), onLearned: (keys) => this.network.onPeersLearned(keys) })
     this.metadata = opts.metadata ?? null
     this.fetcher = new MetadataFetcher(this.infoHash, {
       peers: () => this.peers.values(),
@@ -117,9 +135,9 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (this.status === 'closing' || this.status === 'closed') return
     const id = stream.remotePublicKey.toString('hex')
     let peer: Peer | null = null
-    const wire = WireChannel.open(stream, this.discoveryKey, this.infoHash, {
+    const wire = WireChannel.open(stream, this.discoveryKey, this.infoHash, this.network.flags(), {
       ...this.messages.handlersFor(() => peer),
-      onopen: () => { peer = this.addPeer(id, wire!) },
+      onopen: (flags) => { peer = this.addPeer(id, wire!, flags) },
       onclose: (reason) => { if (peer !== null) this.removePeer(peer, reason) },
       ondrain: () => { if (peer !== null) this.transfer?.uploader.onDrain(peer) }
     })
@@ -191,13 +209,14 @@ export class Session extends TypedEmitter<SessionEvents> {
     t.downloader.onPeerReady(peer)
   }
 
-  private addPeer (id: string, wire: WireChannel): Peer {
+  private addPeer (id: string, wire: WireChannel, flags: number): Peer {
     const previous = this.peers.get(id)
     if (previous !== undefined) this.removePeer(previous, 'replaced by a newer connection')
-    const peer = new Peer(id, wire)
+    const peer = new Peer(id, wire, flags, this.network.routeOf)
     this.peers.set(id, peer)
     if (this.transfer !== null) wire.send('bitfield', { bytes: this.transfer.downloader.have.toBytes() })
     this.emit('peer-add', { id })
+    this.exchange.onPeerAdded(peer)
     if (this.metadata === null) this.fetcher.onPeerOpen()
     return peer
   }
@@ -205,6 +224,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   private removePeer (peer: Peer, reason: string): void {
     if (this.peers.get(peer.id) !== peer) return
     this.peers.delete(peer.id)
+    this.exchange.onPeerRemoved(peer)
     if (!peer.wire.closed) peer.wire.close(reason)
     this.fetcher.onPeerGone(peer)
     this.transfer?.downloader.onPeerGone(peer)
@@ -322,6 +342,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     for (const timer of this.timers) clearInterval(timer)
     this.transfer?.downloader.stop()
     this.haves.stop()
+    this.exchange.stop()
     for (const peer of [...this.peers.values()]) this.removePeer(peer, reason)
     await this.transfer?.storage.close()
     this.moveTo('closed')

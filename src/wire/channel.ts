@@ -13,8 +13,9 @@ import { handshakeCodec, MESSAGE_CODECS, MESSAGE_ORDER, type Handshake, type Mes
 export type MessageHandlers = { [N in MessageName]: (message: MessageOf<N>) => void }
 
 export interface WireChannelHandlers extends MessageHandlers {
-  /** Both sides opened and the remote proved it knows the info hash. */
-  onopen: () => void
+  /** Both sides opened and the remote proved it knows the info hash; `flags` are the
+   *  HANDSHAKE_FLAGS it sent. */
+  onopen: (flags: number) => void
   /** Closed by either side, or refused: `reason` says which. */
   onclose: (reason: string) => void
   /** The connection can take more writes after a send() returned false. */
@@ -33,7 +34,7 @@ export class WireChannel {
   }
 
   /** Creates and opens the channel; returns null when this connection already has one. */
-  static open (stream: SecretStream, discoveryKey: Buffer, infoHash: Buffer, handlers: WireChannelHandlers): WireChannel | null {
+  static open (stream: SecretStream, discoveryKey: Buffer, infoHash: Buffer, flags: number, handlers: WireChannelHandlers): WireChannel | null {
     const mux = Protomux.from(stream)
     let wire: WireChannel | null = null
     const channel = mux.createChannel<Handshake>({
@@ -47,7 +48,7 @@ export class WireChannel {
           wire?.close('the peer does not know the info hash')
           return
         }
-        handlers.onopen()
+        handlers.onopen(handshake.flags)
       },
       onclose () { handlers.onclose(wire?.closeReason ?? 'closed') },
       ondrain () { handlers.ondrain() }
@@ -58,7 +59,7 @@ export class WireChannel {
       const onmessage = handlers[name] as (message: unknown) => void
       wire.messages.set(name, channel.addMessage({ encoding: MESSAGE_CODECS[name], onmessage }))
     }
-    channel.open({ capability: capabilityOf(infoHash, stream.handshakeHash, stream.isInitiator) })
+    channel.open({ capability: capabilityOf(infoHash, stream.handshakeHash, stream.isInitiator), flags })
     return wire
   }
 

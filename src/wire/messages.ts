@@ -11,116 +11,21 @@
 import c from 'compact-encoding'
 import {
   BLOCK_BYTES,
-  HASH_BYTES,
   MAX_METADATA_BYTES,
   MAX_PIECE_BYTES,
   MAX_PIECES,
   METADATA_CHUNK_BYTES
 } from '../constants.js'
-import { BitswarmError, protocolError } from '../errors.js'
-import { decode, decodeBoundedUint, type Codec, type State } from '../codec.js'
+import { protocolError } from '../errors.js'
 import type { BlockRange } from '../types.js'
+import {
+  boundedUint, checkBlock, decodeBytes, encodeBytes, message, preencodeBytes, type MessageCodec
+} from './message-codec.js'
+import { peersCodec, type PeersMessage } from './peers-message.js'
 
-/** A codec that names what it decodes, so every error says which message was malformed. */
-export interface MessageCodec<T> extends Codec<T> {
-  readonly name: string
-}
-
-/** Wraps a codec so that anything its decoder throws (our limits, or compact-encoding's
- *  "Out of bounds" on a truncated frame) surfaces as one ERR_PROTOCOL naming the message. */
-function message<T> (name: string, codec: Codec<T>): MessageCodec<T> {
-  return {
-    name,
-    preencode: codec.preencode,
-    encode: codec.encode,
-    decode (state) {
-      try {
-        return codec.decode(state)
-      } catch (err) {
-        if (err instanceof BitswarmError) throw err
-        throw protocolError(`${name}: ${err instanceof Error ? err.message : String(err)}`, err)
-      }
-    }
-  }
-}
-
-/** Decodes exactly `bytes` as one message: trailing bytes are a violation too. */
-export function decodeMessage<T> (codec: MessageCodec<T>, bytes: Uint8Array): T {
-  return decode(codec, bytes, 'ERR_PROTOCOL', codec.name)
-}
-
-// ---- building blocks ----
-
-/** A uint no greater than `max`, refused as soon as it is read. */
-function boundedUint (state: State, max: number, what: string): number {
-  return decodeBoundedUint(state, max, 'ERR_PROTOCOL', what)
-}
-
-/** Length-prefixed bytes: the prefix is a compact uint, the payload is copied into the frame once. */
-function preencodeBytes (state: State, bytes: Uint8Array): void {
-  c.uint.preencode(state, bytes.byteLength)
-  state.end += bytes.byteLength
-}
-
-function encodeBytes (state: State, bytes: Uint8Array): void {
-  c.uint.encode(state, bytes.byteLength)
-  state.buffer!.set(bytes, state.start)
-  state.start += bytes.byteLength
-}
-
-/** Reads a length prefix no greater than `max`, then that many bytes as a view of the frame. */
-function decodeBytes (state: State, max: number, what: string): Buffer {
-  const length = boundedUint(state, max, `${what} length`)
-  return takeBytes(state, length, what)
-}
-
-/** The next `length` bytes of the frame as a Buffer view (no copy), or ERR_PROTOCOL if the
- *  frame is shorter; nothing is allocated before the length is known to be present. */
-function takeBytes (state: State, length: number, what: string): Buffer {
-  const frame = state.buffer
-  if (frame === null || state.end - state.start < length) throw protocolError(`${what} is truncated`)
-  const view = Buffer.from(frame.buffer, frame.byteOffset + state.start, length)
-  state.start += length
-  return view
-}
-
-/** A block of 1..BLOCK_BYTES bytes that fits in the largest possible piece. Whether it fits
- *  in *this* share (piece count, piece size, alignment) is the session's question. */
-function checkBlock (offset: number, length: number): void {
-  if (length < 1) throw protocolError('block of 0 bytes')
-  if (offset + length > MAX_PIECE_BYTES) {
-    throw protocolError(`block ends at byte ${offset + length}, past the largest piece size ${MAX_PIECE_BYTES}`)
-  }
-}
-
-// ---- handshake ----
-
-/** A capability is a keyed hash: as long as the hashes it is made with. */
-const CAPABILITY_BYTES = HASH_BYTES
-
-/** Sent in the protomux channel-open handshake. */
-export interface Handshake {
-  /** Proves knowledge of the info hash, bound to this connection (32 bytes). */
-  capability: Buffer
-}
-
-/** Fixed size, no length prefix. Protomux ignores bytes after the handshake, so a later
- *  version may append fields that this one will not read. */
-export const handshakeCodec: MessageCodec<Handshake> = message('handshake', {
-  preencode (state, h) {
-    if (h.capability.byteLength !== CAPABILITY_BYTES) {
-      throw new RangeError(`capability of ${h.capability.byteLength} bytes, expected ${CAPABILITY_BYTES}`)
-    }
-    state.end += CAPABILITY_BYTES
-  },
-  encode (state, h) {
-    state.buffer!.set(h.capability, state.start)
-    state.start += CAPABILITY_BYTES
-  },
-  decode (state) {
-    return { capability: takeBytes(state, CAPABILITY_BYTES, 'capability') }
-  }
-})
+export { decodeMessage, type MessageCodec } from './message-codec.js'
+export { handshakeCodec, HANDSHAKE_FLAGS, type Handshake } from './handshake.js'
+export { peersCodec, type PeersMessage } from './peers-message.js'
 
 // ---- metadata exchange (BEP 9 style: the info dictionary in fixed-size chunks) ----
 
@@ -298,6 +203,8 @@ export interface MessageTypes {
   unchoke: Empty
   interested: Empty
   'not-interested': Empty
+  /** Peer exchange: other peers of this share (public keys). */
+  peers: PeersMessage
 }
 
 export type MessageName = keyof MessageTypes
@@ -320,7 +227,8 @@ export const MESSAGE_ORDER = [
   'choke',
   'unchoke',
   'interested',
-  'not-interested'
+  'not-interested',
+  'peers'
 ] as const satisfies readonly MessageName[]
 
 // Compile-time check that MESSAGE_ORDER gives every message an id.
@@ -341,5 +249,6 @@ export const MESSAGE_CODECS: { readonly [N in MessageName]: MessageCodec<Message
   choke: chokeCodec,
   unchoke: unchokeCodec,
   interested: interestedCodec,
-  'not-interested': notInterestedCodec
+  'not-interested': notInterestedCodec,
+  peers: peersCodec
 }

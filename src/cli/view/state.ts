@@ -198,6 +198,9 @@ function emptyPeer (id: string): PeerStats {
     remoteInterested: false,
     have: 0,
     seed: false,
-    requests: 0
+    requests: 0,
+    inflight: 0,
+    rtt: 0,
+    connection: 'direct'
   }
 }

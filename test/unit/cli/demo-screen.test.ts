@@ -34,7 +34,7 @@ describe('demo screen', () => {
   })
 
   it('tells who gave whom from each node\'s peer statistics', () => {
-    const peer = { downloaded: 0, uploaded: 0, downloadRate: 0, uploadRate: 0, piecesReceived: 0, piecesSent: 0, choked: false, choking: false, interested: false, remoteInterested: false, have: 0, seed: false, requests: 0 }
+    const peer = { downloaded: 0, uploaded: 0, downloadRate: 0, uploadRate: 0, piecesReceived: 0, piecesSent: 0, choked: false, choking: false, interested: false, remoteInterested: false, have: 0, seed: false, requests: 0, inflight: 0, rtt: 0, connection: 'direct' as const }
     reduce(nodes[2]!.state, { type: 'peer-stats', data: [{ ...peer, id: 's'.repeat(64), downloaded: 65536, seed: true }, { ...peer, id: '1'.repeat(64), downloaded: 65536 }] })
     const row = renderWhoGaveWhom(nodes, new Map([['d2', 3.5]])).find((l) => l.startsWith('d2'))!
     expect(row).toMatch(/3\.5s/)

@@ -24,6 +24,9 @@ export function peer (id: string, fields: Partial<PeerStats> = {}): PeerStats {
     have: 0,
     seed: false,
     requests: 0,
+    inflight: 0,
+    rtt: 0,
+    connection: 'direct',
     ...fields
   }
 }

@@ -5,6 +5,7 @@ import {
   MAX_METADATA_BYTES,
   MAX_PIECE_BYTES,
   MAX_PIECES,
+  MAX_PEX_PEERS,
   METADATA_CHUNK_BYTES
 } from '../../../src/constants.js'
 import { BitswarmError } from '../../../src/errors.js'
@@ -15,6 +16,7 @@ import {
   cancelCodec,
   chokeCodec,
   decodeMessage,
+  HANDSHAKE_FLAGS,
   handshakeCodec,
   haveCodec,
   interestedCodec,
@@ -24,6 +26,7 @@ import {
   metadataRejectCodec,
   metadataRequestCodec,
   notInterestedCodec,
+  peersCodec,
   rejectCodec,
   requestCodec,
   unchokeCodec,
@@ -89,7 +92,8 @@ interface RoundTrip { name: string, codec: AnyCodec, value: unknown, header: str
 
 // `header` is the encoding before `payload` (the bulk bytes, appended verbatim).
 const roundTrips: RoundTrip[] = [
-  { name: 'handshake', codec: anyCodec(handshakeCodec), value: { capability: filled(32) }, header: '', payload: filled(32) },
+  { name: 'peers, one key', codec: anyCodec(peersCodec), value: { keys: [filled(32)] }, header: '01', payload: filled(32) },
+  { name: 'peers, none', codec: anyCodec(peersCodec), value: { keys: [] }, header: '00' },
 
   { name: 'metadata-request 0', codec: anyCodec(metadataRequestCodec), value: { index: 0 }, header: '00' },
   { name: 'metadata-request last chunk', codec: anyCodec(metadataRequestCodec), value: { index: LAST_METADATA_CHUNK }, header: 'fd ff03' },
@@ -314,15 +318,44 @@ describe('wire messages: limits', () => {
 
 describe('wire messages: handshake', () => {
   it.each([0, 31, 33, 64])('refuses to encode a %i-byte capability', (n) => {
-    expect(() => encode(handshakeCodec, { capability: Buffer.alloc(n) })).toThrow(RangeError)
+    expect(() => encode(handshakeCodec, { capability: Buffer.alloc(n), flags: 0 })).toThrow(RangeError)
   })
 
   it.each([0, 1, 31])('rejects a %i-byte capability', (n) => {
     expectProtocolError(() => decodeMessage(handshakeCodec, Buffer.alloc(n)))
   })
 
-  it('rejects a 33-byte capability', () => {
-    expectProtocolError(() => decodeMessage(handshakeCodec, Buffer.alloc(33)))
+  it('puts the flags after the capability', () => {
+    const bytes = encode(handshakeCodec, { capability: filled(32), flags: HANDSHAKE_FLAGS.reachable | HANDSHAKE_FLAGS.relay })
+    expect(bytes).toEqual(Buffer.concat([filled(32), Buffer.from([3])]))
+    expect(decodeMessage(handshakeCodec, bytes)).toEqual({ capability: filled(32), flags: 3 })
+  })
+
+  it('reads a first-version handshake (the capability alone) as no flags', () => {
+    expect(decodeMessage(handshakeCodec, filled(32))).toEqual({ capability: filled(32), flags: 0 })
+  })
+
+  it('drops flag bits it does not know', () => {
+    expect(decodeMessage(handshakeCodec, Buffer.concat([filled(32), Buffer.from([0x7f])])).flags).toBe(3)
+  })
+})
+
+// ---- peer exchange ----
+
+describe('wire messages: peers', () => {
+  it('refuses more than MAX_PEX_PEERS keys before reading any', () => {
+    expectProtocolError(() => decodeMessage(peersCodec, Buffer.from([MAX_PEX_PEERS + 1])))
+    expect(() => encode(peersCodec, { keys: Array.from({ length: MAX_PEX_PEERS + 1 }, () => filled(32)) })).toThrow(RangeError)
+  })
+
+  it('rejects a truncated key and a key of the wrong length', () => {
+    expectProtocolError(() => decodeMessage(peersCodec, Buffer.concat([Buffer.from([2]), filled(32), filled(31)])))
+    expect(() => encode(peersCodec, { keys: [filled(31)] })).toThrow(RangeError)
+  })
+
+  it('round trips the largest message', () => {
+    const keys = Array.from({ length: MAX_PEX_PEERS }, (_, i) => Buffer.alloc(32, i))
+    expect(decodeMessage(peersCodec, encode(peersCodec, { keys })).keys).toEqual(keys)
   })
 })
 
@@ -375,7 +408,8 @@ describe('wire messages: table', () => {
       'choke',
       'unchoke',
       'interested',
-      'not-interested'
+      'not-interested',
+      'peers'
     ])
   })
 

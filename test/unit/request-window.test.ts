@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { MAX_INFLIGHT_BYTES, MIN_INFLIGHT_BYTES, REQUEST_QUEUE_MS } from '../../src/constants.js'
+import { requestWindowBytes } from '../../src/request-window.js'
+
+const MB = 1e6
+
+describe('requestWindowBytes', () => {
+  it('gives a peer without a measured rate the minimum window', () => {
+    expect(requestWindowBytes({ rate: 0, rttMs: 0 })).toBe(MIN_INFLIGHT_BYTES)
+    expect(requestWindowBytes({ rate: 0, rttMs: 200 })).toBe(MIN_INFLIGHT_BYTES)
+  })
+
+  it('is twice the bandwidth–delay product plus the queue time at the measured rate', () => {
+    // 10 MB/s at 62 ms: BDP 620 kB; 2 × 620 kB + 1 s × 10 MB/s
+    expect(requestWindowBytes({ rate: 10 * MB, rttMs: 62 })).toBe(1_240_000 + 10 * MB * REQUEST_QUEUE_MS / 1000)
+  })
+
+  it('grows with the round trip at the same rate', () => {
+    const near = requestWindowBytes({ rate: 4 * MB, rttMs: 1 })
+    const far = requestWindowBytes({ rate: 4 * MB, rttMs: 300 })
+    expect(far - near).toBe(2_392_000)
+  })
+
+  it('never exceeds the byte cap, and ignores a nonsense round trip', () => {
+    expect(requestWindowBytes({ rate: 500 * MB, rttMs: 100 })).toBe(MAX_INFLIGHT_BYTES)
+    expect(requestWindowBytes({ rate: 2 * MB, rttMs: Number.NaN })).toBe(2 * MB)
+    expect(requestWindowBytes({ rate: 2 * MB, rttMs: -5 })).toBe(2 * MB)
+  })
+})
