@@ -39,8 +39,10 @@ export interface NodeOptions {
   downloadLimit?: number
   /** Peers served at once per share, plus one optimistic slot (UPLOAD_SLOTS); 0 serves nobody. */
   uploadSlots?: number
-  /** Test knobs: reconnect backoffs of the swarm. */
+  /** Test knobs: reconnect backoffs of the swarm; `lookupAgain: false` stops the repeated
+   *  DHT lookups (so a test sees what peer exchange alone does). */
   backoffs?: number[]
+  lookupAgain?: boolean
 }
 
 export interface NodeEvents {
@@ -114,6 +116,9 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   /** What the DHT has found out about this node's reachability. */
   get nat (): NatKind { return natKind(this.swarm.dht) }
 
+  /** Peers dialled because another peer told us of them (peer exchange). */
+  get exchangeDials (): number { return this.dialer.dialled }
+
   /** Connections relayed through this node right now. */
   get relayedConnections (): number { return this.relay?.active ?? 0 }
 
@@ -175,7 +180,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     const discovery = this.swarm.join(session.discoveryKey, { server: true, client: true })
     this.discoveries.set(key, discovery)
     await discovery.flushed()
-    this.keepLookingForPeers(session, discovery)
+    if (this.opts.lookupAgain !== false) this.keepLookingForPeers(session, discovery)
     return session
   }
 

@@ -1,0 +1,71 @@
+// What a node finds out about the network on a loopback testnet: its reachability, tested by
+// the DHT rather than assumed, and the mesh that peer exchange builds without more lookups.
+
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { BitswarmNode } from '../../src/node.js'
+import type { Session } from '../../src/session/session.js'
+import { waitFor } from '../helpers/events.js'
+import { sha256File, writeRandomFile } from '../helpers/files.js'
+import { useTestSwarm } from '../helpers/testnet.js'
+
+const KiB = 1024
+
+describe('network facts on a loopback testnet', () => {
+  const fixture = useTestSwarm()
+
+  it('finds a node on loopback reachable by asking the DHT, and honours an explicit --firewalled', async () => {
+    // createNode passes firewalled: false unless told otherwise; undefined = find out.
+    const probed = fixture.swarm.createNode({ firewalled: undefined })
+    const ready = waitFor(probed, 'ready')
+    await probed.ready()
+    expect(await ready).toMatchObject({ nat: 'open', relay: true })
+    expect(probed.swarm.dht.firewalled).toBe(false)
+
+    const forced = fixture.swarm.createNode({ firewalled: true })
+    await forced.ready()
+    expect(forced.nat).not.toBe('open')
+    expect(forced.swarm.dht.firewalled).toBe(true)
+  })
+
+  it('peers that joined together form a full mesh through peer exchange alone', async () => {
+    const source = join(fixture.dir.path, 'source.bin')
+    const digest = await writeRandomFile(source, 1024 * KiB)
+    // The seeder is slow, so the downloaders are still trading when they meet.
+    const seeder = fixture.swarm.createNode({ uploadLimit: 256 * KiB })
+    const link = (await seeder.share(source, { pieceSize: 16 * KiB })).link
+
+    // No repeated lookups: each downloader's one lookup runs as the others announce, so
+    // whatever it misses only peer exchange can bring.
+    const nodes: BitswarmNode[] = ['a', 'b', 'c', 'd'].map(() => fixture.swarm.createNode({ lookupAgain: false }))
+    const ids = nodes.map((n) => n.publicKey.toString('hex'))
+    const meshed = nodes.map(async (node, i) => {
+      const session = await node.get(link, { outDir: join(fixture.dir.path, `d${i}`) })
+      await untilPeers(session, ids.filter((_, j) => j !== i))
+      return session
+    })
+    const sessions = await Promise.all(meshed)
+    for (const session of sessions) {
+      const done = await session.completed()
+      expect(await sha256File(done.path)).toBe(digest)
+    }
+    const dialled = nodes.reduce((sum, n) => sum + n.exchangeDials, 0)
+    expect(dialled).toBeGreaterThan(0)
+  })
+})
+
+/** Resolves once the session has had a channel with every one of `ids`. */
+async function untilPeers (session: Session, ids: string[]): Promise<void> {
+  const seen = new Set([...session.peers.keys()])
+  if (ids.every((id) => seen.has(id))) return
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`met ${[...seen].length} peers, not all of ${ids.length}`)), 30_000)
+    session.on('peer-add', ({ id }) => {
+      seen.add(id)
+      if (ids.every((x) => seen.has(x))) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  })
+}
