@@ -75,4 +75,25 @@ describe('network harness', () => {
     const unsolicited = await udpPing(s1, [`${c.ip}:7002`, `${consistent.wanIp}:7002`], 3, 20)
     expect(unsolicited.targets.map((t) => t.received)).toEqual([0, 0])
   })
+
+  // A Linux NAT without an inbound firewall delivers an unsolicited packet to the router itself
+  // (ICMP port unreachable) and keeps that conntrack entry (30 s for unreplied UDP). A LAN host
+  // then sending from the same port to the same remote gets ANOTHER public port: the tuple is
+  // taken. With the firewall, the unsolicited packet is dropped before conntrack confirms it,
+  // and the port is kept. This is why simultaneous hole-punching behaves differently on the two.
+  it.each([false, true])('an unsolicited packet first: the NAT keeps the port only with the inbound firewall (firewall %s)', async (firewall) => {
+    net = await Network.create()
+    const remote = await net.publicHost('remote')
+    const router = await net.natRouter('nat', { mode: 'consistent', firewall })
+    const lan = await router.host('lan')
+    const early = await udpPing(remote, [`${router.wanIp}:7100`], 3, 20, 7001)
+    expect(early.targets[0]!.received).toBe(0)
+    procs.add(await udpEcho(remote, 7001))
+    const later = await udpPing(lan, [`${remote.ip}:7001`], 3, 20, 7100)
+    const seen = later.targets[0]!.observed
+    console.info(`firewall ${firewall}: LAN port 7100 seen as ${seen.join(', ')}`)
+    expect(seen).toHaveLength(1)
+    if (firewall) expect(seen[0]).toBe(`${router.wanIp}:7100`)
+    else expect(seen[0]).not.toBe(`${router.wanIp}:7100`)
+  })
 })

@@ -4,7 +4,8 @@
 //
 //   probe.mjs udp-echo <port>                          replies to every datagram with the
 //                                                      sender's address as it saw it
-//   probe.mjs udp-ping <host:port,...> <count> <ms>    from ONE local socket, sends <count>
+//   probe.mjs udp-ping <host:port,...> <count> <ms> [local port]
+//                                                      from ONE local socket, sends <count>
 //                                                      probes to each target, <ms> apart;
 //                                                      prints RTTs, losses and the address
 //                                                      each target saw (NAT port mapping)
@@ -53,7 +54,7 @@ if (mode === 'udp-echo') {
     rtts[target]?.push(performance.now() - at)
     observed[target]?.add(msg.subarray(8).toString())
   })
-  socket.bind(0, () => {
+  socket.bind(Number(args[3] ?? 0), () => {
     let seq = 0
     const timer = setInterval(() => {
       targets.forEach((t, i) => {

@@ -25,9 +25,10 @@ export async function udpEcho (host: Host, port: number): Promise<NsProcess> {
   return proc
 }
 
-/** `count` probes to every target from one UDP socket on `from`, `intervalMs` apart. */
-export async function udpPing (from: Host, targets: string[], count: number, intervalMs: number): Promise<PingResult> {
-  const proc = startNode(from.ns, `udp-ping ${from.name}`, PROBE, ['udp-ping', targets.join(','), String(count), String(intervalMs)])
+/** `count` probes to every target from one UDP socket on `from` (bound to `localPort`, 0 =
+ *  any), `intervalMs` apart. */
+export async function udpPing (from: Host, targets: string[], count: number, intervalMs: number, localPort = 0): Promise<PingResult> {
+  const proc = startNode(from.ns, `udp-ping ${from.name}`, PROBE, ['udp-ping', targets.join(','), String(count), String(intervalMs), String(localPort)])
   try {
     const done = await proc.waitFor('done', (e) => e.event === 'done', count * intervalMs + 15_000)
     return done as unknown as PingResult

@@ -26,6 +26,8 @@ export class NsProcess {
   readonly startedAt = performance.now()
   readonly lines: string[] = []
   readonly events: JsonEvent[] = []
+  /** When each event arrived (performance.now()), index for index with `events`. */
+  readonly eventTimes: number[] = []
   readonly exited: Promise<Exit>
   private readonly child: ChildProcess
   private stderrTail = ''
@@ -46,7 +48,10 @@ export class NsProcess {
       if (line.startsWith('{')) {
         try {
           const parsed = JSON.parse(line) as unknown
-          if (typeof parsed === 'object' && parsed !== null && typeof (parsed as JsonEvent).event === 'string') this.events.push(parsed as JsonEvent)
+          if (typeof parsed === 'object' && parsed !== null && typeof (parsed as JsonEvent).event === 'string') {
+            this.events.push(parsed as JsonEvent)
+            this.eventTimes.push(performance.now())
+          }
         } catch {}
       }
       this.notify()
@@ -62,6 +67,12 @@ export class NsProcess {
   }
 
   get running (): boolean { return this.exit === null }
+
+  /** Seconds from this process's start to the first event `match` accepts (null: none yet). */
+  secondsTo (match: (e: JsonEvent) => boolean): number | null {
+    const i = this.events.findIndex(match)
+    return i < 0 ? null : (this.eventTimes[i]! - this.startedAt) / 1000
+  }
   stderr (): string { return this.stderrTail }
 
   /** The first event (from index `since` on) for which `match` is true, waiting at most
