@@ -75,10 +75,18 @@ function rowsOf (e: JsonEvent): PeerRow[] {
   return (e.peers as unknown[]).filter((r): r is PeerRow => typeof r === 'object' && r !== null && typeof (r as PeerRow).id === 'string')
 }
 
-/** One line per process: what it printed last, for a failing scenario's message. */
+/** A few lines per process: its state, its last events and its latest peer rows, for a
+ *  failing scenario's message. */
 export function describeAll (procs: NsProcess[]): string {
   return procs.map((p) => {
-    const last = p.events.filter((e) => e.event !== 'progress').slice(-4).map((e) => JSON.stringify(e).slice(0, 300))
-    return `${p.label}: ${p.running ? 'running' : 'exited'}; ${last.join(' | ')}; stderr: ${p.stderr().trim().slice(-300)}`
+    const last = p.events.filter((e) => e.event !== 'progress' && e.event !== 'peers').slice(-3).map((e) => JSON.stringify(e).slice(0, 240))
+    const rows = [...latestRows(p).values()].map((r) => `${r.id.slice(0, 8)} down ${r.downloaded ?? '?'} up ${r.uploaded ?? '?'}${r.connection !== undefined ? ` ${r.connection}` : ''}`)
+    return `  ${p.label}: ${p.running ? 'running' : 'exited'}; peers [${rows.join('; ')}]\n    ${last.join('\n    ')}${p.stderr().trim() !== '' ? `\n    stderr: ${p.stderr().trim().slice(-300)}` : ''}`
   }).join('\n')
+}
+
+/** Waits until `proc` has reported at least `count` distinct connected peers. */
+export async function awaitPeersSeen (proc: NsProcess, count: number, timeoutMs: number): Promise<Set<string>> {
+  await proc.waitFor(`${count} peers seen`, () => peersSeen(proc).size >= count, timeoutMs)
+  return peersSeen(proc)
 }
