@@ -73,6 +73,8 @@ export const DISCOVERY_REFRESH_MS = 1_000
 export const DISCOVERY_REFRESH_MAX_MS = 15_000
 /** Haves verified within this long of the last sent go together, one write per peer. */
 export const HAVE_BATCH_MS = 100
+/** A download whose connected peers hold none of its missing pieces says so after this long. */
+export const NO_SOURCE_NOTICE_MS = 3_000
 /** `progress` events at most 5 times a second. */
 export const PROGRESS_INTERVAL_MS = 200
 /** Per-peer statistics (`peer-stats`) once a second. */

@@ -51,6 +51,8 @@ export interface NodeEvents {
   ready: { publicKey: string, nat: NatKind, relay: boolean }
   connection: { peer: string }
   disconnection: { peer: string }
+  /** A session's topic is on the DHT: others can find this node from now on. */
+  announced: { topic: string, nat: NatKind, relay: boolean }
   /** A session still has no peer after a lookup: what was tried, for the "0 peers" explanation. */
   lookup: LookupReport
 }
@@ -65,6 +67,15 @@ export interface LookupReport {
   found: number
   /** Whether a bootstrap node answered a ping just now; null on the public DHT. */
   bootstrapReachable: boolean | null
+  /** What the DHT found out about this node, and the user's --firewalled flag (null: none). */
+  nat: NatKind
+  firewalledFlag: boolean | null
+  /** DHT nodes this node knows: a NATed node needs three to hole-punch. */
+  dhtNodes: number
+  /** Connected peers that offer relaying. */
+  relays: number
+  /** Connection attempts other peers made to this node so far. */
+  inbound: number
 }
 
 export interface ShareOptions {
@@ -85,6 +96,8 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   private readonly refreshTimers = new Set<NodeJS.Timeout>()
   private readonly limits: TransferLimits
   private readonly dialer: PeerDialer
+  /** Inbound connection handshakes seen (hyperswarm asks its firewall about each). */
+  private inboundAttempts = 0
   private relay: RelayService | null = null
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
@@ -100,6 +113,10 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     this.swarm = new Hyperswarm({
       dht,
       maxPeers: opts.maxPeers ?? MAX_PEERS,
+      firewall: (_key: Buffer, payload: unknown) => {
+        if (payload !== null) this.inboundAttempts++ // null: one of our own dials
+        return false
+      },
       ...(opts.relay !== false ? { relayThrough: (force: boolean) => chooseRelay(force, this.nat, this.relayCandidates()) } : {}),
       ...(opts.backoffs !== undefined ? { backoffs: opts.backoffs, jitter: 0 } : {})
     })
@@ -180,6 +197,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     const discovery = this.swarm.join(session.discoveryKey, { server: true, client: true })
     this.discoveries.set(key, discovery)
     await discovery.flushed()
+    this.emit('announced', { topic: session.discoveryKey.toString('hex'), nat: this.nat, relay: this.relay !== null })
     if (this.opts.lookupAgain !== false) this.keepLookingForPeers(session, discovery)
     return session
   }
@@ -220,7 +238,17 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     for (const info of this.swarm.peers.values()) {
       if (info.topics.some((topic) => topic.equals(session.discoveryKey))) found++
     }
-    this.emit('lookup', { topic: session.discoveryKey.toString('hex'), attempt, found, bootstrapReachable: await this.pingBootstrap() })
+    this.emit('lookup', {
+      topic: session.discoveryKey.toString('hex'),
+      attempt,
+      found,
+      bootstrapReachable: await this.pingBootstrap(),
+      nat: this.nat,
+      firewalledFlag: this.opts.firewalled ?? null,
+      dhtNodes: this.swarm.dht.toArray().length,
+      relays: this.relayCandidates().length,
+      inbound: this.inboundAttempts
+    })
   }
 
   /** True when any configured bootstrap node answers; null on the public DHT. */

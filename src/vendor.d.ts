@@ -97,6 +97,8 @@ declare module 'hyperswarm' {
     maxPeers?: number
     /** The relay (a public key) for a connection attempt, or null to connect directly. */
     relayThrough?: (force: boolean) => Buffer | null
+    /** true rejects (and bans) the peer; payload is null for our own dials. */
+    firewall?: (remotePublicKey: Buffer, payload: unknown) => boolean
     backoffs?: number[]
     jitter?: number
   }

@@ -74,9 +74,11 @@ function giveUpWhenStalled (session: Session, ms: number, reporter: Reporter, re
     }
     if (Date.now() - since < ms) return
     clearInterval(timer)
-    const why = stats.peers > 0
+    const why = stats.peers > 0 && session.sources.starved
+      ? `${stats.peers} peers connected but none holds any of the ${stats.pieceCount - stats.have} missing pieces (the sharer may be gone)`
+      : stats.peers > 0
       ? `${stats.peers} peers connected but nothing received for ${ms / 1000} s`
-      : reporter.lastLookup !== null ? explainNoPeers(reporter.lastLookup) : `no peers found in ${ms / 1000} s`
+      : reporter.lastLookup !== null ? explainNoPeers(reporter.lastLookup, 'get') : `no peers found in ${ms / 1000} s`
     reject(timedOut(why))
   }, STALL_CHECK_MS)
   timer.unref()

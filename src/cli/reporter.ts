@@ -8,7 +8,7 @@ import type { Session } from '../session/session.js'
 import type { SessionStats } from '../session/events.js'
 import type { Listener, TypedEmitter } from '../typed-emitter.js'
 import { formatBytes } from './format.js'
-import { explainNoPeers } from './no-peers.js'
+import { describeReachability, explainNoPeers } from './no-peers.js'
 import { colourEnabled } from './view/colour.js'
 import { renderContentLine, renderStatusLine } from './view/plain.js'
 import { renderScreen, usableWidth } from './view/screen.js'
@@ -74,15 +74,36 @@ export class Reporter {
     else process.stderr.write(line + '\n')
   }
 
+  private announced: (() => void) | null = null
+
+  private flushAnnounced (): void {
+    const announce = this.announced
+    this.announced = null
+    announce?.()
+  }
+
   /** The latest lookup that left the session alone: why there are no peers, if there are none. */
   lastLookup: LookupReport | null = null
 
   watchNode (node: BitswarmNode): void {
+    const role = this.opts.role === 'share' ? 'share' : 'get'
     this.listen(node, 'lookup', (report) => {
       this.lastLookup = report
-      if (this.mode === 'json') this.event('lookup', { attempt: report.attempt, found: report.found, bootstrapReachable: report.bootstrapReachable, message: explainNoPeers(report) })
-      else if (this.view?.running === true && this.state !== null) reduce(this.state, { type: 'notice', data: { message: explainNoPeers(report) } })
-      else if (LOOKUP_REPORTED(report.attempt)) this.say(explainNoPeers(report))
+      const message = explainNoPeers(report, role)
+      if (this.mode === 'json') {
+        const { attempt, found, bootstrapReachable, nat, dhtNodes, relays, inbound } = report
+        this.event('lookup', { attempt, found, bootstrapReachable, nat, dhtNodes, relays, inbound, message })
+      } else if (this.view?.running === true && this.state !== null) reduce(this.state, { type: 'notice', data: { message } })
+      else if (LOOKUP_REPORTED(report.attempt)) this.say(message)
+    })
+    this.listen(node, 'announced', ({ nat, relay }) => {
+      if (role !== 'share') return
+      // node.share() announces before it resolves: this waits until `ready` has gone out.
+      this.announced = () => {
+        this.event('announced', { nat, relay })
+        this.say(`announced on the DHT; ${describeReachability(nat, relay)}`)
+      }
+      if (this.session !== null) this.flushAnnounced()
     })
   }
 
@@ -98,6 +119,7 @@ export class Reporter {
       this.view = new TerminalView(process.stderr, (size) => renderScreen(state, size, this.colour))
       this.view.start()
     }
+    this.flushAnnounced()
   }
 
   /** The download is complete: `done` for programs, the path for --quiet; when the command

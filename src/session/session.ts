@@ -21,6 +21,7 @@ import { MetadataFetcher } from './metadata-fetcher.js'
 import { Peer } from './peer.js'
 import { PeerExchange } from './peer-exchange.js'
 import { PeerMessages } from './peer-messages.js'
+import { SourceWatch } from './source-watch.js'
 import { canMove, type SessionStatus } from './status.js'
 import { Uploader } from './uploader.js'
 
@@ -82,6 +83,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly choking: Choking
   private readonly haves = new HaveAnnouncer(() => this.peers.values())
   readonly exchange: PeerExchange
+  /** Whether the connected peers hold any piece we lack. */
+  readonly sources = new SourceWatch()
   private readonly network: SessionNetwork
   private readonly limits: TransferLimits
   private metadata: Metadata | null
@@ -317,6 +320,13 @@ export class Session extends TypedEmitter<SessionEvents> {
     const now = Date.now()
     this.fetcher.expire(now)
     this.transfer?.downloader.expireRequests(now)
+    if (this.sources.check(this.status === 'downloading', this.peers.values(), now)) {
+      const missing = this.transfer === null ? 0 : this.transfer.meta.pieceCount - this.transfer.downloader.have.size
+      this.emit('warning', {
+        code: 'ERR_NO_SOURCE',
+        message: `${this.peers.size} ${this.peers.size === 1 ? 'peer is' : 'peers are'} connected but none holds any of the ${missing} missing pieces (the sharer may be gone); still looking for one that does`
+      })
+    }
     this.emit('stats', this.stats())
   }
 

@@ -52,6 +52,28 @@ describe('network facts on a loopback testnet', () => {
     const dialled = nodes.reduce((sum, n) => sum + n.exchangeDials, 0)
     expect(dialled).toBeGreaterThan(0)
   })
+
+  it('says so when the connected peers hold none of the missing pieces (the seeder left early)', async () => {
+    const source = join(fixture.dir.path, 'source.bin')
+    await writeRandomFile(source, 2048 * KiB)
+    const seeder = fixture.swarm.createNode({ uploadLimit: 256 * KiB })
+    const link = (await seeder.share(source, { pieceSize: 16 * KiB })).link
+    const first = await fixture.swarm.createNode().get(link, { outDir: join(fixture.dir.path, 'first') })
+    await new Promise<void>((resolve) => {
+      let held = 0
+      first.on('piece-verified', () => { if (++held === 10) resolve() })
+    })
+    await seeder.close()
+
+    const late = await fixture.swarm.createNode().get(link, { outDir: join(fixture.dir.path, 'late') })
+    const warning = await new Promise<{ code: string, message: string }>((resolve) => {
+      late.on('warning', (w) => { if (w.code === 'ERR_NO_SOURCE') resolve(w) })
+    })
+    const missing = late.meta!.pieceCount - late.stats().have
+    expect(late.sources.starved).toBe(true)
+    expect(late.stats().have).toBe(first.stats().have)
+    expect(warning.message).toBe(`1 peer is connected but none holds any of the ${missing} missing pieces (the sharer may be gone); still looking for one that does`)
+  })
 })
 
 /** Resolves once the session has had a channel with every one of `ids`. */

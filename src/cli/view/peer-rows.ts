@@ -31,11 +31,17 @@ const COLUMNS = {
   sent: { title: 'sent', width: 5, align: 'right', cell: (p) => span(String(p.piecesSent)) },
   has: { title: 'has', width: 4, align: 'right', cell: (p, s) => span(peerProgress(p, s), 'dim') },
   flags: { title: 'DU', width: 2, align: 'left', cell: (p) => span(flags(p), 'yellow') },
+  rtt: { title: 'rtt', width: 6, align: 'right', cell: (p) => span(p.rtt > 0 ? `${Math.round(p.rtt)}ms` : '–', 'dim') },
+  route: { title: 'via', width: 7, align: 'left', cell: (p) => span(ROUTE_WORDS[p.connection], p.connection === 'relayed' ? 'yellow' : 'dim') },
   words: { title: 'state', width: 24, align: 'left', cell: (p) => stateWords(p) }
 } satisfies Record<string, Column>
 
+/** How each connection reaches its peer, in the `via` column. */
+const ROUTE_WORDS: Record<PeerStats['connection'], string> = { direct: 'direct', holepunched: 'punched', relayed: 'relay' }
+
 /** The widest layout that fits is used; the last one is cut to fit whatever the width. */
 const LAYOUTS: Column[][] = [
+  [COLUMNS.id, COLUMNS.down, COLUMNS.up, COLUMNS.received, COLUMNS.sent, COLUMNS.has, COLUMNS.rtt, COLUMNS.route, COLUMNS.words],
   [COLUMNS.id, COLUMNS.down, COLUMNS.up, COLUMNS.received, COLUMNS.sent, COLUMNS.has, COLUMNS.words],
   [COLUMNS.id, COLUMNS.down, COLUMNS.up, COLUMNS.received, COLUMNS.sent, COLUMNS.has, COLUMNS.flags],
   [COLUMNS.shortId, COLUMNS.shortDown, COLUMNS.shortUp, COLUMNS.received, COLUMNS.sent, COLUMNS.flags]

@@ -53,6 +53,20 @@ describe('peer rows', () => {
     expect(row).toMatch(/^bbbbbbbb +0 B\/s +900\.0 KiB\/s +0 +61 +63% serving$/)
   })
 
+  it('shows the round trip and whether the connection is direct, hole-punched or relayed when there is room', () => {
+    const state = fold([
+      metadata(96),
+      { type: 'peer-add', data: { id: 'b'.repeat(64) } },
+      { type: 'peer-add', data: { id: 'c'.repeat(64) } },
+      { type: 'peer-stats', data: [peer('bbbbbbbb', { downloadRate: 2, rtt: 61.6, connection: 'relayed' }), peer('cccccccc', { downloadRate: 1, connection: 'holepunched' })] }
+    ], 'get')
+    const [title, relayed, punched] = renderPeerRows(state, 120, 10, false)
+    expect(title).toMatch(/ rtt via +state$/)
+    expect(relayed).toMatch(/ 62ms relay +fetching, serving$/)
+    expect(punched).toMatch(/ +– punched +fetching, serving$/)
+    expect(renderPeerRows(state, 79, 10, false)[1]).not.toMatch(/relay/)
+  })
+
   it('sorts by current rate, then bytes, then id', () => {
     const sorted = sortPeers([peer('c', { downloaded: 5 }), peer('b'), peer('a'), peer('d', { uploadRate: 1 })])
     expect(sorted.map((p) => p.id[0])).toEqual(['d', 'c', 'a', 'b'])

@@ -56,7 +56,7 @@ describe('the whole view', () => {
     ], 'share')
     const text = renderScreen(state, { columns: 100, rows: 24 }, false).join('\n')
     expect(text).toMatch(/100% +3\.00 MiB \/ 3\.00 MiB .* seeding +1 peer/)
-    expect(text).toMatch(/^cafebabe .* 40 +41% serving$/m)
+    expect(text).toMatch(/^cafebabe .* 40 +41% +– direct +serving$/m)
     expect(text).toContain('seeding; press Ctrl-C to stop')
   })
 })
