@@ -6,6 +6,8 @@
 //   swarm:    --peers 1,2,4,8,16  --size 32M  --runs 1  --modes swarm,client-server
 //             --seeder-upload 4M  --upload 2M  [--download-limit <rate>]
 //             BENCH_SWARM_NO_LIMITS=1 drops the rate and slot flags (see swarm.ts)
+//   wan (only when asked, needs root; see wan.ts): --runs 3  --wan-size 16M  --wan-cap 20 (Mbit/s)
+//             --wan-downloaders 4  --wan-settings delay,cap,swarm
 
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -17,8 +19,10 @@ import { ROOT } from './processes.js'
 import { formatMiB } from './stats.js'
 import { boundFor, formatSwarm, goals, type Mode, MODES, swarmCase } from './swarm.js'
 import { formatTransfer, transferCase } from './transfer.js'
+import { formatWan, WAN_SETTINGS, wanCase, type WanSetting } from './wan.js'
 
 const CASES = ['transfer', 'swarm']
+const OPTIONAL_CASES = ['wan']
 const { values } = parseArgs({
   options: {
     case: { type: 'string', multiple: true },
@@ -29,11 +33,15 @@ const { values } = parseArgs({
     modes: { type: 'string', default: MODES.join(',') },
     'seeder-upload': { type: 'string', default: '4M' },
     upload: { type: 'string', default: '2M' },
-    'download-limit': { type: 'string' }
+    'download-limit': { type: 'string' },
+    'wan-size': { type: 'string', default: '16M' },
+    'wan-cap': { type: 'string', default: '20' },
+    'wan-downloaders': { type: 'string', default: '4' },
+    'wan-settings': { type: 'string', default: WAN_SETTINGS.join(',') }
   }
 })
 const cases = values.case ?? CASES
-for (const c of cases) if (!CASES.includes(c)) throw new Error(`unknown --case ${c}: expected one of ${CASES.join(', ')}`)
+for (const c of cases) if (!CASES.includes(c) && !OPTIONAL_CASES.includes(c)) throw new Error(`unknown --case ${c}: expected one of ${[...CASES, ...OPTIONAL_CASES].join(', ')}`)
 const runsFor = (fallback: number): number => {
   const runs = Number(values.runs ?? fallback)
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer')
@@ -84,6 +92,24 @@ try {
     })
     await writeFile(join(resultsDir, 'swarm.svg'), svg)
     log(`swarm: wrote ${join(resultsDir, 'swarm.json')} and ${join(resultsDir, 'swarm.svg')}`)
+  }
+  if (cases.includes('wan')) {
+    const settings = values['wan-settings'].split(',').map((s) => s.trim()) as WanSetting[]
+    for (const w of settings) if (!WAN_SETTINGS.includes(w)) throw new Error(`unknown wan setting ${w}: expected ${WAN_SETTINGS.join(', ')}`)
+    const options = {
+      bytes: parseByteSize(values['wan-size']),
+      runs: runsFor(3),
+      capMbit: Number(values['wan-cap']),
+      downloaders: Number(values['wan-downloaders']),
+      link: { delayMs: 30, jitterMs: 5, lossPct: 1 },
+      settings
+    }
+    if (!(options.capMbit > 0)) throw new Error('--wan-cap must be a positive number of Mbit/s')
+    if (!Number.isInteger(options.downloaders) || options.downloaders < 1) throw new Error('--wan-downloaders must be a positive integer')
+    const rows = await wanCase({ ...options, workDir, log })
+    process.stdout.write(formatWan(rows, options) + '\n')
+    await writeFile(join(resultsDir, 'wan.json'), JSON.stringify({ date: new Date().toISOString(), parameters: options, rows }, null, 2) + '\n')
+    log(`wan: wrote ${join(resultsDir, 'wan.json')}`)
   }
 } finally {
   await rm(workDir, { recursive: true, force: true })
