@@ -17,8 +17,8 @@ export function addNetworkOptions (command: Command): Command {
   return command
     .addOption(new Option('--bootstrap <host:port,...>', 'DHT bootstrap nodes of a private network (default: the public HyperDHT)').env('BITSWARM_BOOTSTRAP'))
     .addOption(new Option('--host <ip>', 'address the DHT binds to (e.g. 127.0.0.1)').env('BITSWARM_HOST'))
-    .addOption(new Option('--firewalled', 'this node is behind a NAT (default: only on the public DHT)'))
-    .addOption(new Option('--no-firewalled', 'this node is directly reachable (default with --bootstrap)'))
+    .addOption(new Option('--firewalled', 'treat this node as behind a NAT (default: the DHT finds out)'))
+    .addOption(new Option('--no-firewalled', 'treat this node as directly reachable (default: the DHT finds out)'))
     .option('--json', 'print one JSON event per line on standard output')
 }
 

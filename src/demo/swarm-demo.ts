@@ -107,7 +107,7 @@ export class SwarmDemo {
   }
 
   private createNode (uploadLimit: number): BitswarmNode {
-    return new BitswarmNode({ bootstrap: [this.bootstrap!.address], host: DEMO_HOST, firewalled: false, uploadLimit })
+    return new BitswarmNode({ bootstrap: [this.bootstrap!.address], host: DEMO_HOST, uploadLimit })
   }
 
   /** The textbook lower bounds at these limits (null when unlimited). */
