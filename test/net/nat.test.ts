@@ -42,6 +42,10 @@ describe('hosts behind NAT routers', () => {
     await transfer({ nat: 'random', firewall: false }, { nat: 'consistent', firewall: false })
   })
 
+  it('c: seeder behind a random-port NAT, downloader behind a consistent NAT, inbound firewalls on both routers', async () => {
+    await transfer({ nat: 'random', firewall: true }, { nat: 'consistent', firewall: true })
+  })
+
   it('c: seeder public, downloader behind a random-port NAT with an inbound firewall', async () => {
     await transfer('public', { nat: 'random', firewall: true })
   })
