@@ -48,6 +48,10 @@ function installExitHandler (): void {
     for (const pid of livePids) { try { process.kill(pid, 'SIGKILL') } catch {} }
     for (const ns of liveNamespaces) { try { execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore', timeout: 5000 }) } catch {} }
   })
+  // A signal would end the process without 'exit': turn it into an exit (the usual codes).
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    if (process.listenerCount(signal) === 0) process.once(signal, () => process.exit(code))
+  }
 }
 
 /** Registers a process this run started, so an exit handler kills it (by its PID) if the
