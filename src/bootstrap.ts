@@ -2,10 +2,13 @@
 // that point the other nodes at it.
 
 import DHT from 'hyperdht'
+import Hyperswarm from 'hyperswarm'
+import type { SecretStream } from 'hyperswarm'
 import { createSocket } from 'node:dgram'
 import { isIPv4 } from 'node:net'
 import { BOOTSTRAP_NODE_COUNT, DEFAULT_BOOTSTRAP_HOST, DEFAULT_BOOTSTRAP_PORT } from './constants.js'
 import { type BitswarmError, invalidOption } from './errors.js'
+import { RELAY_TOPIC, RelayService } from './network/relay.js'
 
 export interface BootstrapAddress {
   host: string
@@ -38,6 +41,9 @@ export interface BootstrapNode {
   readonly address: BootstrapAddress
   /** Every DHT node this runs; the others learn them all from `address`. */
   readonly nodes: BootstrapAddress[]
+  /** Public key of the relay it runs for nodes that cannot reach each other, announced on
+   *  the DHT under RELAY_TOPIC. */
+  readonly relay: Buffer
   destroy (): Promise<void>
 }
 
@@ -46,8 +52,11 @@ export interface BootstrapNode {
  *  One node would do for discovery, but a node behind a NAT classifies its NAT only once
  *  three distinct DHT nodes have reported its address (hyperdht lib/nat.js): with fewer,
  *  hole-punching gives up. The others find the extra nodes through the first one, so users
- *  still pass one address. The host is also the address other nodes must dial (it is part of
- *  each node's DHT id), so it must be a concrete IPv4 address. Port 0 picks free ports. */
+ *  still pass one address. Beside them runs a relay (blind: it forwards end-to-end encrypted
+ *  packets it cannot read) for two NATed nodes that cannot punch through and have no
+ *  reachable peer in their swarm to relay for them; it is found on the DHT (RELAY_TOPIC).
+ *  The host is also the address other nodes must dial (it is part of each node's DHT id), so
+ *  it must be a concrete IPv4 address. Port 0 picks free ports. */
 export async function startBootstrapNode (opts: Partial<BootstrapAddress> = {}): Promise<BootstrapNode> {
   const host = opts.host ?? DEFAULT_BOOTSTRAP_HOST
   const port = opts.port ?? DEFAULT_BOOTSTRAP_PORT
@@ -58,7 +67,13 @@ export async function startBootstrapNode (opts: Partial<BootstrapAddress> = {}):
   const chosen = await bindableUdpPort(host, port)
   const first = DHT.bootstrapper(chosen, host, { host })
   const dhts: DHT[] = [first]
-  const destroyAll = async (): Promise<void> => { await Promise.all(dhts.map(async (d) => await d.destroy().catch(() => {}))) }
+  let relaySwarm: Hyperswarm | null = null
+  let relay: RelayService | null = null
+  const destroyAll = async (): Promise<void> => {
+    await relay?.close()
+    await relaySwarm?.destroy().catch(() => {})
+    await Promise.all(dhts.map(async (d) => await d.destroy().catch(() => {})))
+  }
   try {
     await first.fullyBootstrapped()
     const nodes: BootstrapAddress[] = [{ host, port: chosen }]
@@ -69,7 +84,17 @@ export async function startBootstrapNode (opts: Partial<BootstrapAddress> = {}):
       await dht.fullyBootstrapped()
       nodes.push({ host, port: next })
     }
-    return { address: nodes[0]!, nodes, destroy: destroyAll }
+    // The relay lives on the last node: a swarm needs a DHT that is not the bootstrapper.
+    const relayDht = dhts.at(-1)!
+    relay = new RelayService(relayDht)
+    relaySwarm = new Hyperswarm({ dht: relayDht })
+    const service = relay
+    relaySwarm.on('connection', (conn: SecretStream) => {
+      conn.on('error', () => {})
+      service.accept(conn)
+    })
+    await relaySwarm.join(RELAY_TOPIC, { server: true, client: false }).flushed()
+    return { address: nodes[0]!, nodes, relay: relaySwarm.keyPair.publicKey, destroy: destroyAll }
   } catch (err) {
     await destroyAll()
     throw cannotListen(host, chosen, err)

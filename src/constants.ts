@@ -102,6 +102,10 @@ export const DEFAULT_BOOTSTRAP_HOST = '127.0.0.1'
 /** DHT nodes `bitswarm bootstrap` runs: a NATed node needs three distinct DHT nodes to
  *  report its address before it can hole-punch (hyperdht lib/nat.js). */
 export const BOOTSTRAP_NODE_COUNT = 3
+/** Relays of a private network (announced by `bitswarm bootstrap`) a node keeps, and how
+ *  long it looks for them. */
+export const MAX_INFRASTRUCTURE_RELAYS = 4
+export const RELAY_LOOKUP_TIMEOUT_MS = 10_000
 
 /** Suffix of the in-progress name; the final name only appears once every piece verified. */
 export const PARTIAL_SUFFIX = '.bitswarm-part'

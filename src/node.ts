@@ -16,7 +16,7 @@ import { TypedEmitter } from './typed-emitter.js'
 import { type BootstrapAddress, formatAddress } from './bootstrap.js'
 import { PeerDialer } from './network/peer-dialer.js'
 import { natKind, type NatKind, probeReachability } from './network/reachability.js'
-import { chooseRelay, RelayService } from './network/relay.js'
+import { chooseRelay, findRelays, RelayService } from './network/relay.js'
 import { connectionRoute } from './network/route.js'
 import type { Peer } from './session/peer.js'
 import { HANDSHAKE_FLAGS } from './wire/handshake.js'
@@ -99,6 +99,8 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   /** Inbound connection handshakes seen (hyperswarm asks its firewall about each). */
   private inboundAttempts = 0
   private relay: RelayService | null = null
+  /** Relays of the private network (run by `bitswarm bootstrap`), for when no peer relays. */
+  private networkRelays: Buffer[] = []
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -170,6 +172,10 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     if ((await reachable) === false) throw bootstrapUnreachable(this.opts.bootstrap!.map(formatAddress).join(', '))
     if (this.opts.firewalled === undefined) await probeReachability(dht)
     if (this.nat === 'open' && this.opts.relay !== false) this.relay = new RelayService(dht)
+    // Only on a private network: on the public DHT anyone could announce as a relay.
+    if (this.nat !== 'open' && this.opts.relay !== false && this.opts.bootstrap !== undefined) {
+      void findRelays(dht).then((keys) => { this.networkRelays = keys }, () => {})
+    }
     this.emit('ready', { publicKey: this.publicKey.toString('hex'), nat: this.nat, relay: this.relay !== null })
   }
 
@@ -279,13 +285,15 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   }
 
   private routeOf (peer: Peer): ReturnType<typeof connectionRoute> {
-    return connectionRoute(peer.wire.stream, this.swarm.connections, {
+    return connectionRoute(peer.wire.stream, {
       localOpen: this.nat === 'open',
-      remoteOpen: (peer.flags & HANDSHAKE_FLAGS.reachable) !== 0
+      remoteOpen: (peer.flags & HANDSHAKE_FLAGS.reachable) !== 0,
+      remoteRelays: (peer.flags & HANDSHAKE_FLAGS.relay) !== 0
     })
   }
 
-  /** Peers of any share that offer relaying and that we reach without a relay. */
+  /** Peers of any share that offer relaying and that we reach without a relay; else the
+   *  private network's own relays. */
   private relayCandidates (): Buffer[] {
     const keys = new Map<string, Buffer>()
     for (const session of this.sessions.values()) {
@@ -293,7 +301,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
         if ((peer.flags & HANDSHAKE_FLAGS.relay) !== 0 && peer.route !== 'relayed') keys.set(peer.id, peer.key)
       }
     }
-    return [...keys.values()]
+    return keys.size > 0 ? [...keys.values()] : this.networkRelays
   }
 
   private async shutdown (): Promise<void> {

@@ -30,6 +30,8 @@ declare module 'hyperdht' {
     /** Behind a NAT that picks a new port per destination. */
     readonly randomized: boolean
     createRawStream (opts?: Record<string, unknown>): unknown
+    /** Peers announced under a topic, reply by reply. */
+    lookup (topic: Buffer): AsyncIterable<{ peers: Array<{ publicKey: Buffer }> }> & { destroy (): void }
     ready (): Promise<void>
     fullyBootstrapped (): Promise<void>
     address (): { host: string, port: number }
@@ -74,6 +76,8 @@ declare module 'hyperswarm' {
     readonly rtt: number
     readonly remoteHost: string | null
     readonly remotePort: number
+    /** The UDX socket it runs on, with every stream on that socket. */
+    readonly socket?: { readonly streams: Set<UdxStream> } | null
   }
 
   export interface PeerInfo {

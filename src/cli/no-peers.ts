@@ -46,7 +46,9 @@ function whereThisNodeStands (nat: NatKind | undefined): string {
 
 /** Peers exist but cannot be reached: what to change, given how this node runs. */
 function networkAdvice (report: NoPeersReport): string {
-  const relay = (report.relays ?? 0) > 0 ? 'a relay peer is connected, so retries go through it' : 'a reachable peer in the swarm (one not behind a NAT) would relay'
+  const relay = (report.relays ?? 0) > 0
+    ? 'a relay is known, so retries go through it'
+    : 'a reachable peer in the swarm (one not behind a NAT) or the relay `bitswarm bootstrap` runs would relay'
   switch (report.nat) {
     case 'open':
       return report.firewalledFlag === false
@@ -59,7 +61,7 @@ function networkAdvice (report: NoPeersReport): string {
     case 'random':
       return 'this node is behind a NAT that changes ports per destination, which cannot punch through to another such NAT; ' + relay
     case 'consistent':
-      return 'both sides are behind NATs and the punch did not get through (a firewall dropping it?); allow UDP, or ' + relay
+      return 'both sides are behind NATs and the punch did not get through (a router that drops it, or hands out a new port when the other side\'s packet comes first); ' + relay
     default:
       return 'a firewall or NAT in the way? allow UDP'
   }

@@ -4,8 +4,15 @@
 // stays end to end, so the relay sees only ciphertext.
 
 import { Server as BlindRelayServer, type RelaySession } from 'blind-relay'
+import { createHash } from 'node:crypto'
 import type DHT from 'hyperdht'
 import type { SecretStream } from 'hyperswarm'
+import type { NatKind } from './reachability.js'
+import { MAX_INFRASTRUCTURE_RELAYS, RELAY_LOOKUP_TIMEOUT_MS } from '../constants.js'
+
+/** The DHT topic a private network's relays (run by `bitswarm bootstrap`) announce under:
+ *  a node whose swarm has no reachable peer can still find one there. */
+export const RELAY_TOPIC = createHash('sha256').update('bitswarm relay v1').digest()
 
 /** Serves relay pairings on the connections a reachable node accepts. */
 export class RelayService {
@@ -34,9 +41,29 @@ export class RelayService {
   }
 }
 
+/** The relays announced under RELAY_TOPIC, at most MAX_INFRASTRUCTURE_RELAYS, looked up for
+ *  at most RELAY_LOOKUP_TIMEOUT_MS. */
+export async function findRelays (dht: DHT): Promise<Buffer[]> {
+  const keys = new Map<string, Buffer>()
+  const query = dht.lookup(RELAY_TOPIC)
+  const timer = setTimeout(() => query.destroy(), RELAY_LOOKUP_TIMEOUT_MS)
+  try {
+    for await (const reply of query) {
+      for (const peer of reply.peers) keys.set(peer.publicKey.toString('hex'), peer.publicKey)
+      if (keys.size >= MAX_INFRASTRUCTURE_RELAYS) break
+    }
+  } catch {
+    // A lookup cut short by the timer or by the DHT closing: what was found stands.
+  } finally {
+    clearTimeout(timer)
+    query.destroy()
+  }
+  return [...keys.values()].slice(0, MAX_INFRASTRUCTURE_RELAYS)
+}
+
 /** Picks the relay for a connection attempt from the reachable peers that offer it: none
  *  unless hole-punching failed (`force`) or cannot work from here (a random-port NAT). */
-export function chooseRelay (force: boolean, nat: string, candidates: Buffer[]): Buffer | null {
+export function chooseRelay (force: boolean, nat: NatKind, candidates: Buffer[]): Buffer | null {
   if (!force && nat !== 'random') return null
   if (candidates.length === 0) return null
   return candidates[Math.floor(Math.random() * candidates.length)]!

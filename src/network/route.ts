@@ -2,7 +2,7 @@
 // third node), direct (no NAT to cross: one side is reachable, or both sit on one subnet),
 // or hole-punched through NATs.
 
-import type { SecretStream } from 'hyperswarm'
+import type { SecretStream, UdxStream } from 'hyperswarm'
 import type { ConnectionRoute } from '../session/events.js'
 import { onLocalSubnet } from './reachability.js'
 
@@ -11,19 +11,25 @@ export interface RouteFacts {
   localOpen: boolean
   /** The remote said it is reachable (its handshake flags). */
   remoteOpen: boolean
+  /** The remote is itself a relay: a connection to it shares its address with the relay
+   *  streams it carries for us, and is still direct. */
+  remoteRelays: boolean
 }
 
-/** A relayed stream's packets come from the relay's address, the same as our own connection
- *  to the relay: two different keys at one address can only be a relay at work. */
-export function connectionRoute (conn: SecretStream, others: Iterable<SecretStream>, facts: RouteFacts): ConnectionRoute {
+/** A relayed stream rides the UDX socket of our connection to the relay and its packets come
+ *  from the relay's address: another stream on the same socket to the same address means a
+ *  relay at work (hyperdht marks relayed streams no other way). */
+export function connectionRoute (conn: SecretStream, facts: RouteFacts): ConnectionRoute {
   const raw = conn.rawStream
-  if (raw !== null && raw !== undefined && raw.remoteHost !== null) {
-    for (const other of others) {
-      const o = other.rawStream
-      if (other === conn || o === null || o === undefined || other.remotePublicKey.equals(conn.remotePublicKey)) continue
-      if (o.remoteHost === raw.remoteHost && o.remotePort === raw.remotePort) return 'relayed'
-    }
-  }
+  if (raw !== null && raw !== undefined && !facts.remoteRelays && sharesAddress(raw)) return 'relayed'
   if (facts.localOpen || facts.remoteOpen || onLocalSubnet(raw?.remoteHost)) return 'direct'
   return 'holepunched'
+}
+
+function sharesAddress (raw: UdxStream): boolean {
+  if (raw.remoteHost === null || raw.socket === null || raw.socket === undefined) return false
+  for (const other of raw.socket.streams) {
+    if (other !== raw && other.remoteHost === raw.remoteHost && other.remotePort === raw.remotePort) return true
+  }
+  return false
 }

@@ -28,7 +28,7 @@ describe('explainNoPeers', () => {
 
   it('points at a relay behind a random-port NAT, and says when one is already there', () => {
     expect(explainNoPeers({ ...base, nat: 'random' })).toMatch(/changes ports per destination.*reachable peer in the swarm .* would relay/)
-    expect(explainNoPeers({ ...base, nat: 'random', relays: 1 })).toMatch(/a relay peer is connected, so retries go through it/)
+    expect(explainNoPeers({ ...base, nat: 'random', relays: 1 })).toMatch(/a relay is known, so retries go through it/)
   })
 
   it('tells a sharer whether anybody tried to reach it', () => {

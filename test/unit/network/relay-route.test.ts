@@ -3,8 +3,16 @@ import { describe, expect, it } from 'vitest'
 import { chooseRelay } from '../../../src/network/relay.js'
 import { connectionRoute } from '../../../src/network/route.js'
 
-function conn (key: number, host: string | null, port: number): SecretStream {
-  return { remotePublicKey: Buffer.alloc(32, key), rawStream: { rtt: 1, remoteHost: host, remotePort: port } } as unknown as SecretStream
+interface FakeStream { rtt: number, remoteHost: string | null, remotePort: number, socket: { streams: Set<FakeStream> } }
+
+/** Connections whose UDX streams share one socket, as hyperdht's do. */
+function socketWith (...addresses: Array<[string | null, number]>): SecretStream[] {
+  const socket = { streams: new Set<FakeStream>() }
+  return addresses.map(([host, port], i) => {
+    const raw: FakeStream = { rtt: 1, remoteHost: host, remotePort: port, socket }
+    socket.streams.add(raw)
+    return { remotePublicKey: Buffer.alloc(32, i + 1), rawStream: raw } as unknown as SecretStream
+  })
 }
 
 describe('chooseRelay', () => {
@@ -23,25 +31,28 @@ describe('chooseRelay', () => {
 })
 
 describe('connectionRoute', () => {
-  const closed = { localOpen: false, remoteOpen: false }
+  const closed = { localOpen: false, remoteOpen: false, remoteRelays: false }
 
-  it('calls a connection relayed when another key speaks from the same address (the relay)', () => {
-    const relay = conn(1, '203.0.113.9', 49737)
-    const relayed = conn(2, '203.0.113.9', 49737)
-    expect(connectionRoute(relayed, [relay, relayed], closed)).toBe('relayed')
-    expect(connectionRoute(relay, [relay, relayed], { localOpen: false, remoteOpen: true })).toBe('relayed')
+  it('calls a connection relayed when another stream on its socket goes to the same address (the relay)', () => {
+    const [relayClient, relayed] = socketWith(['203.0.113.9', 49737], ['203.0.113.9', 49737])
+    expect(connectionRoute(relayed!, closed)).toBe('relayed')
+    void relayClient
+  })
+
+  it('calls the connection to a relay peer itself direct, though relayed streams share its address', () => {
+    const [toRelay] = socketWith(['203.0.113.9', 49737], ['203.0.113.9', 49737])
+    expect(connectionRoute(toRelay!, { localOpen: false, remoteOpen: true, remoteRelays: true })).toBe('direct')
   })
 
   it('calls it direct when either side is reachable, hole-punched when neither is', () => {
-    const a = conn(1, '198.51.100.7', 40000)
-    const b = conn(2, '198.51.100.8', 40000)
-    expect(connectionRoute(a, [a, b], { localOpen: true, remoteOpen: false })).toBe('direct')
-    expect(connectionRoute(a, [a, b], { localOpen: false, remoteOpen: true })).toBe('direct')
-    expect(connectionRoute(a, [a, b], closed)).toBe('holepunched')
+    const [a] = socketWith(['198.51.100.7', 40000], ['198.51.100.8', 40000])
+    expect(connectionRoute(a!, { ...closed, localOpen: true })).toBe('direct')
+    expect(connectionRoute(a!, { ...closed, remoteOpen: true })).toBe('direct')
+    expect(connectionRoute(a!, closed)).toBe('holepunched')
   })
 
   it('treats an in-memory stream (no address) as direct', () => {
     const memory = { remotePublicKey: Buffer.alloc(32, 3), rawStream: null } as unknown as SecretStream
-    expect(connectionRoute(memory, [memory], { localOpen: true, remoteOpen: false })).toBe('direct')
+    expect(connectionRoute(memory, { ...closed, localOpen: true })).toBe('direct')
   })
 })
