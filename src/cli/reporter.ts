@@ -177,6 +177,7 @@ export class Reporter {
       case 'metadata': {
         const m = event.data
         this.event('ready', { link: this.state!.link, infoHash: m.infoHash, name: m.name, size: m.totalBytes, pieces: m.pieceCount, pieceSize: m.pieceSize })
+        this.flushAnnounced() // a share is announced before its `ready`: said right after it
         break
       }
       case 'peer-add': this.event('peer', { id: event.data.id, connected: true }); break

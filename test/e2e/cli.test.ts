@@ -39,6 +39,31 @@ describe('bitswarm CLI end to end', () => {
     expect((await share.exit).code).toBe(0)
   })
 
+  it('share --json says when it is announced and how it can be reached; get\'s peer rows carry rtt, bytes in flight and the route', async () => {
+    const source = join(network.dir.path, 'route.bin')
+    const digest = await writeRandomFile(source, 2 * MiB)
+    const share = startCli(['share', source, '--json', '--upload-limit', '1M', ...net()])
+    const ready = JSON.parse(await share.nextLine()) as { event: string, link: string }
+    expect(ready.event).toBe('ready')
+    // On loopback the DHT nodes reach this node: it is found reachable, so it relays for others.
+    expect(JSON.parse(await share.nextLine())).toEqual({ event: 'announced', nat: 'open', relay: true })
+
+    const result = await runCli(['get', ready.link, '-o', join(network.dir.path, 'route'), '--json', ...net()])
+    expect(result.code, result.stderr).toBe(0)
+    const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string, peers?: Array<Record<string, unknown>>, path?: string })
+    const rows = events.filter((e) => e.event === 'peers').flatMap((e) => e.peers!)
+    expect(rows.length).toBeGreaterThan(0)
+    for (const row of rows) {
+      expect(row.connection).toBe('direct')
+      expect(typeof row.rtt).toBe('number')
+      expect(row.inflight).toBeGreaterThanOrEqual(0)
+    }
+    expect(rows.some((row) => (row.inflight as number) > 0)).toBe(true)
+    expect(await sha256File(events.at(-1)!.path!)).toBe(digest)
+    share.kill('SIGTERM')
+    expect((await share.exit).code).toBe(0)
+  })
+
   it('never overwrites an existing file without --force', async () => {
     const source = join(network.dir.path, 'notes.txt')
     const content = 'the new content\n'.repeat(1000)
