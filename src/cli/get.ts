@@ -38,11 +38,13 @@ export async function get (link: string, flags: GetFlags): Promise<number> {
     reporter.watchNode(node)
     const session = await node.get(link, { outDir, force: flags.force === true })
     reporter.watch(session, link)
+    // completed(), not a `done` listener: a peer on the same LAN can deliver a small share
+    // while node.get() still waits for its announce to land, before any listener is here.
     const finished = new Promise<SessionEvents['done']>((resolve, reject) => {
-      session.once('done', resolve)
-      session.once('error', reject)
+      session.completed().then(resolve, reject)
       if (timeoutMs !== null) giveUpWhenStalled(session, timeoutMs, reporter, reject)
     })
+    finished.catch(() => {}) // it also rejects when the session closes after a signal won the race
     const first = await Promise.race([finished, stop.signal])
     if (typeof first === 'string') return EXIT_INTERRUPTED // a signal: the partial is kept for resuming
     if (flags.seed !== true) reporter.stop() // the summary; `done` is the last event when the command ends here
