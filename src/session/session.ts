@@ -16,7 +16,8 @@ import { WireChannel } from '../wire/channel.js'
 import { Choking } from './choking.js'
 import { Downloader } from './downloader.js'
 import { HaveAnnouncer } from './have-announcer.js'
-import type { ConnectionRoute, SessionEvents, SessionStats } from './events.js'
+import type { SessionEvents, SessionStats } from './events.js'
+import { STANDALONE, type SessionNetwork } from './session-network.js'
 import { MetadataFetcher } from './metadata-fetcher.js'
 import { Peer } from './peer.js'
 import { PeerExchange } from './peer-exchange.js'
@@ -46,16 +47,6 @@ export interface SessionOptions {
   network?: SessionNetwork
 }
 
-/** The node's side of a session: what it tells peers about itself, how it classifies their
- *  connections, and who dials the peers that peer exchange brings. */
-export interface SessionNetwork {
-  /** HANDSHAKE_FLAGS this node sends on every channel. */
-  flags: () => number
-  routeOf: (peer: Peer) => ConnectionRoute
-  onPeersLearned: (keys: Buffer[]) => void
-}
-
-const STANDALONE: SessionNetwork = { flags: () => 0, routeOf: () => 'direct', onPeersLearned: () => {} }
 
 /** The node's byte-rate limits, shared by all its sessions and peers. */
 export interface TransferLimits {
@@ -320,13 +311,9 @@ export class Session extends TypedEmitter<SessionEvents> {
     const now = Date.now()
     this.fetcher.expire(now)
     this.transfer?.downloader.expireRequests(now)
-    if (this.sources.check(this.status === 'downloading', this.peers.values(), now)) {
-      const missing = this.transfer === null ? 0 : this.transfer.meta.pieceCount - this.transfer.downloader.have.size
-      this.emit('warning', {
-        code: 'ERR_NO_SOURCE',
-        message: `${this.peers.size} ${this.peers.size === 1 ? 'peer is' : 'peers are'} connected but none holds any of the ${missing} missing pieces (the sharer may be gone); still looking for one that does`
-      })
-    }
+    const missing = this.transfer === null ? 0 : this.transfer.meta.pieceCount - this.transfer.downloader.have.size
+    const noSource = this.sources.check(this.status === 'downloading', this.peers, missing, now)
+    if (noSource !== null) this.emit('warning', noSource)
     this.emit('stats', this.stats())
   }
 

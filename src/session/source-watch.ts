@@ -9,18 +9,20 @@ export class SourceWatch {
   private since: number | null = null
   private told = false
 
-  /** Whether the download has been without a source for NO_SOURCE_NOTICE_MS; true once per
-   *  such stretch (a peer with missing pieces ends it). */
-  check (downloading: boolean, peers: Iterable<Peer>, now: number): boolean {
-    if (!downloading || hasSource(peers)) {
+  /** The warning to give once the download has been without a source for
+   *  NO_SOURCE_NOTICE_MS, once per such stretch (a peer with missing pieces ends it); null
+   *  otherwise. */
+  check (downloading: boolean, peers: Map<string, Peer>, missing: number, now: number): { code: 'ERR_NO_SOURCE', message: string } | null {
+    if (!downloading || hasSource(peers.values())) {
       this.since = null
       this.told = false
-      return false
+      return null
     }
     this.since ??= now
-    if (this.told || now - this.since < NO_SOURCE_NOTICE_MS) return false
+    if (this.told || now - this.since < NO_SOURCE_NOTICE_MS) return null
     this.told = true
-    return true
+    const connected = `${peers.size} ${peers.size === 1 ? 'peer is' : 'peers are'} connected`
+    return { code: 'ERR_NO_SOURCE', message: `${connected} but none holds any of the ${missing} missing pieces (the sharer may be gone); still looking for one that does` }
   }
 
   /** Whether it is without a source right now. */
