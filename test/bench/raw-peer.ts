@@ -6,16 +6,15 @@
 //
 // Each prints one JSON line: `ready` once announced (serve), `done` once complete (fetch).
 
-import { createReadStream } from 'node:fs'
 import DHT from 'hyperdht'
 import Hyperswarm, { type SecretStream } from 'hyperswarm'
+import { joinAsClient, streamFile } from './raw-stream.js'
 
 const [mode, target, bootstrap, topicHex] = process.argv.slice(2)
 if ((mode !== 'serve' && mode !== 'fetch') || target === undefined || bootstrap === undefined || topicHex === undefined) {
   process.stderr.write('usage: raw-peer serve|fetch <file|bytes> <host:port> <topic hex>\n')
   process.exit(2)
 }
-const LOOKUP_REFRESH_MS = 1000
 const GIVE_UP_MS = 120_000
 
 const dht = new DHT({ bootstrap: [bootstrap], host: '127.0.0.1', firewalled: false })
@@ -47,24 +46,5 @@ if (mode === 'serve') {
       void swarm.destroy()
     })
   })
-  const discovery = swarm.join(topic, { server: false, client: true })
-  await discovery.flushed()
-  // A lookup made before the server's announce landed is not retried for minutes.
-  const refresher = setInterval(() => { if (swarm.connections.size === 0) void discovery.refresh() }, LOOKUP_REFRESH_MS)
-  refresher.unref()
-}
-
-async function streamFile (conn: SecretStream, path: string): Promise<void> {
-  for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) {
-    if (conn.destroyed) return
-    if (!conn.write(chunk as Buffer)) await drained(conn)
-  }
-}
-
-function drained (conn: SecretStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => { conn.off('drain', done); conn.off('close', done); resolve() }
-    conn.once('drain', done)
-    conn.once('close', done)
-  })
+  await joinAsClient(swarm, topic)
 }
