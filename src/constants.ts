@@ -44,6 +44,12 @@ export const REQUEST_QUEUE_MS = 1_000
  *  peer hold pieces nobody else fetches (demo, 2 MiB, 4 peers: 1 MiB → 1.65× the swarm
  *  bound, 256 KiB → 1.3–1.4×, 128 KiB → 1.14–1.19×, the count-based window 1.16–1.18×). */
 export const MIN_INFLIGHT_BYTES = 128 * KiB
+/** Until a peer's rate is measured (its first RATE_WARMUP_MS), its window also covers twice
+ *  the round trip at this rate: far away, a window that waits for the rate meter starves the
+ *  transport's own ramp-up (UDX runs BBR, which leaves its startup phase when the sender is
+ *  app-limited). On loopback and LANs the round trip makes this less than the minimum. */
+export const INITIAL_WINDOW_RATE = 32_000_000
+export const RATE_WARMUP_MS = 1_000
 /** Bounds the remote's queue of our requests and our share of a slow peer. */
 export const MAX_INFLIGHT_BYTES = 16 * MiB
 /** Inbound requests queued per peer before it is disconnected (Transmission reqq). */
@@ -85,6 +91,11 @@ export const PROGRESS_INTERVAL_MS = 200
 export const PEER_STATS_INTERVAL_MS = 1_000
 
 export const MAX_PEERS = 64
+/** Connection attempts hyperswarm makes at once (its default is 3). An announcement outlives
+ *  its process by minutes, so a lookup returns peers that are gone; with 3 slots, three such
+ *  dials (each ~7 s until it times out) held back the live seeder: a 16 MiB get over the WAN
+ *  bench took 10 s instead of 3 s, the 4-downloader swarm 17.7 s instead of 11 s. */
+export const MAX_PARALLEL_DIALS = 16
 /** Public key of a node (Noise/ed25519): its peer id on the swarm. */
 export const PEER_KEY_BYTES = 32
 /** Peer exchange: keys in one message (BEP 11 sends at most 50 added peers). */

@@ -4,7 +4,7 @@
 import DHT from 'hyperdht'
 import Hyperswarm from 'hyperswarm'
 import type { PeerDiscovery, SecretStream } from 'hyperswarm'
-import { DISCOVERY_REFRESH_MAX_MS, DISCOVERY_REFRESH_MS, MAX_PEERS } from './constants.js'
+import { DISCOVERY_REFRESH_MAX_MS, DISCOVERY_REFRESH_MS, MAX_PARALLEL_DIALS, MAX_PEERS } from './constants.js'
 import { bootstrapUnreachable, closed } from './errors.js'
 import { parseLink } from './metadata/link.js'
 import type { Metadata } from './metadata/metadata.js'
@@ -115,6 +115,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     this.swarm = new Hyperswarm({
       dht,
       maxPeers: opts.maxPeers ?? MAX_PEERS,
+      maxParallel: MAX_PARALLEL_DIALS,
       firewall: (_key: Buffer, payload: unknown) => {
         if (payload !== null) this.inboundAttempts++ // null: one of our own dials
         return false

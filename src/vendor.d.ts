@@ -99,6 +99,8 @@ declare module 'hyperswarm' {
     dht?: DHT
     keyPair?: KeyPair
     maxPeers?: number
+    /** Connection attempts at once (default 3). */
+    maxParallel?: number
     /** The relay (a public key) for a connection attempt, or null to connect directly. */
     relayThrough?: (force: boolean) => Buffer | null
     /** true rejects (and bans) the peer; payload is null for our own dials. */

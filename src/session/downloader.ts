@@ -181,7 +181,7 @@ export class Downloader {
    *  bandwidth–delay window, in blocks of this share (a block is one piece when pieces are
    *  smaller), and never past MAX_REQUESTS_PER_PEER. */
   private requestRoom (peer: Peer): number {
-    const window = requestWindowBytes({ rate: peer.download.rate, rttMs: peer.rttMs })
+    const window = requestWindowBytes({ rate: peer.download.rate, rttMs: peer.rttMs, ageMs: Date.now() - peer.openedAt })
     const bytes = window - peer.requests.bytes
     if (bytes <= 0) return 0
     return Math.min(MAX_REQUESTS_PER_PEER - peer.requests.size, Math.ceil(bytes / this.typicalBlock))

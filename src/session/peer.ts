@@ -40,6 +40,8 @@ export class Peer {
   unflushed = 0
   serving = false
   readonly download = new RateMeter()
+  /** When the channel opened (ms since the epoch). */
+  readonly openedAt = Date.now()
   readonly upload = new RateMeter()
   piecesReceived = 0
   piecesSent = 0

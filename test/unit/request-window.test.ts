@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_INFLIGHT_BYTES, MIN_INFLIGHT_BYTES, REQUEST_QUEUE_MS } from '../../src/constants.js'
+import { INITIAL_WINDOW_RATE, MAX_INFLIGHT_BYTES, MIN_INFLIGHT_BYTES, RATE_WARMUP_MS, REQUEST_QUEUE_MS } from '../../src/constants.js'
 import { requestWindowBytes } from '../../src/request-window.js'
 
 const MB = 1e6
@@ -25,5 +25,15 @@ describe('requestWindowBytes', () => {
     expect(requestWindowBytes({ rate: 500 * MB, rttMs: 100 })).toBe(MAX_INFLIGHT_BYTES)
     expect(requestWindowBytes({ rate: 2 * MB, rttMs: Number.NaN })).toBe(2 * MB)
     expect(requestWindowBytes({ rate: 2 * MB, rttMs: -5 })).toBe(2 * MB)
+  })
+
+  it('gives a new far peer twice its round trip at the initial rate, until its rate is measured', () => {
+    expect(requestWindowBytes({ rate: 0, rttMs: 60, ageMs: 0 })).toBe(Math.ceil(INITIAL_WINDOW_RATE * 0.12))
+    expect(requestWindowBytes({ rate: 0, rttMs: 60, ageMs: RATE_WARMUP_MS })).toBe(MIN_INFLIGHT_BYTES)
+  })
+
+  it('leaves a new peer on loopback or a LAN at the minimum (upload-limited swarms want small windows)', () => {
+    expect(requestWindowBytes({ rate: 0, rttMs: 0.5, ageMs: 0 })).toBe(MIN_INFLIGHT_BYTES)
+    expect(requestWindowBytes({ rate: 0, rttMs: 2, ageMs: 0 })).toBe(MIN_INFLIGHT_BYTES)
   })
 })
