@@ -113,6 +113,9 @@ export const DEFAULT_BOOTSTRAP_HOST = '127.0.0.1'
 /** DHT nodes `bitswarm bootstrap` runs: a NATed node needs three distinct DHT nodes to
  *  report its address before it can hole-punch (hyperdht lib/nat.js). */
 export const BOOTSTRAP_NODE_COUNT = 3
+/** How long a starting node waits for other DHT nodes to reach it (answers take one round
+ *  trip; a NATed node gets none, and waiting out dht-rpc's retries cost ~4 s of start-up). */
+export const REACHABILITY_PROBE_MS = 1_000
 /** Relays of a private network (announced by `bitswarm bootstrap`) a node keeps, and how
  *  long it looks for them. */
 export const MAX_INFRASTRUCTURE_RELAYS = 4

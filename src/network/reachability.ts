@@ -5,6 +5,7 @@
 import type DHT from 'hyperdht'
 import { networkInterfaces } from 'node:os'
 import { BlockList, isIPv4 } from 'node:net'
+import { REACHABILITY_PROBE_MS } from '../constants.js'
 
 /** What the DHT learnt of this node's address: reachable as it is (`open`), behind a NAT that
  *  keeps its port per socket (`consistent`: hole-punchable), behind one that picks a new port
@@ -24,11 +25,16 @@ export function natKind (dht: DHT): NatKind {
  *  itself only when a quick probe wins a race with its bootstrap query, or after minutes of
  *  uptime; run here right after bootstrapping, the answer is the same on every start.
  *  A private method of dht-rpc (pinned in the lock file); when it is missing the DHT keeps
- *  its own verdict. */
-export async function probeReachability (dht: DHT): Promise<void> {
+ *  its own verdict. Waits at most `timeoutMs`. */
+export async function probeReachability (dht: DHT, timeoutMs = REACHABILITY_PROBE_MS): Promise<void> {
   const check = (dht as unknown as { _updateNetworkState?: (onlyFirewall: boolean) => Promise<boolean> })._updateNetworkState
   if (typeof check !== 'function' || !dht.firewalled) return
-  await check.call(dht, true).catch(() => false)
+  // Behind a NAT no answer comes and the check waits out every retry (~4 s measured): the
+  // node goes on as firewalled, and a late answer still flips the DHT to reachable.
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs) })
+  await Promise.race([check.call(dht, true).catch(() => false), late])
+  clearTimeout(timer)
 }
 
 /** Whether `host` lies in a subnet one of this machine's interfaces is on: a connection to
