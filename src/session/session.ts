@@ -211,7 +211,13 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (this.transfer !== null) wire.send('bitfield', { bytes: this.transfer.downloader.have.toBytes() })
     this.emit('peer-add', { id })
     this.exchange.onPeerAdded(peer)
-    if (this.metadata === null) this.fetcher.onPeerOpen()
+    if (this.metadata === null) {
+      // Interested at once: the remote unchokes us while the metadata arrives, so requests go
+      // out the moment it has (a round trip saved); withdrawn if it turns out to have nothing.
+      peer.interested = true
+      wire.send('interested', null)
+      this.fetcher.onPeerOpen()
+    }
     return peer
   }
 
