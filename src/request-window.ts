@@ -1,8 +1,12 @@
-// How many bytes of requests to keep in flight with one peer: its bandwidth–delay product
-// with room to grow. Counted in bytes, so the window is the same whatever the piece and
+// How many bytes of requests to keep in flight with one peer, and how many bytes to hand to
+// its connection before waiting for it to drain: its bandwidth–delay product with room to
+// grow. Counted in bytes, so the window is the same whatever the piece and
 // block sizes (16 KiB pieces used to mean 1/16 of the intended bytes in flight). Pure.
 
-import { INITIAL_WINDOW_RATE, MAX_INFLIGHT_BYTES, MIN_INFLIGHT_BYTES, RATE_WARMUP_MS, REQUEST_QUEUE_MS } from './constants.js'
+import {
+  INITIAL_WINDOW_RATE, MAX_INFLIGHT_BYTES, MAX_UPLOAD_WINDOW_BYTES, MIN_INFLIGHT_BYTES, RATE_WARMUP_MS, REQUEST_QUEUE_MS,
+  UPLOAD_WINDOW_BYTES
+} from './constants.js'
 
 export interface WindowInput {
   /** The peer's measured delivery rate to us, bytes per second. */
@@ -23,4 +27,14 @@ export function requestWindowBytes ({ rate, rttMs, ageMs = Infinity }: WindowInp
   // A new peer: assume the path can take INITIAL_WINDOW_RATE until its rate says otherwise.
   if (ageMs < RATE_WARMUP_MS) wanted = Math.max(wanted, INITIAL_WINDOW_RATE * 2 * rtt / 1000)
   return Math.min(MAX_INFLIGHT_BYTES, Math.max(MIN_INFLIGHT_BYTES, Math.ceil(wanted)))
+}
+
+/** Bytes handed to a peer's connection beyond its write buffer before waiting for a drain:
+ *  twice the bandwidth–delay product at the rate we send to it (or, while that is not yet
+ *  measured, at INITIAL_WINDOW_RATE), between UPLOAD_WINDOW_BYTES and MAX_UPLOAD_WINDOW_BYTES. */
+export function sendWindowBytes ({ rate, rttMs, ageMs = Infinity }: WindowInput): number {
+  const rtt = Number.isFinite(rttMs) && rttMs > 0 ? rttMs : 0
+  const assumed = ageMs < RATE_WARMUP_MS ? Math.max(rate, INITIAL_WINDOW_RATE) : rate
+  const wanted = 2 * assumed * rtt / 1000
+  return Math.min(MAX_UPLOAD_WINDOW_BYTES, Math.max(UPLOAD_WINDOW_BYTES, Math.ceil(wanted)))
 }

@@ -4,7 +4,8 @@
 
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Bitfield } from '../bitfield.js'
-import { BLOCK_BYTES, MAX_INBOUND_REQUESTS, MAX_INVALID_REQUESTS, UPLOAD_READ_AHEAD, UPLOAD_WINDOW_BYTES } from '../constants.js'
+import { BLOCK_BYTES, MAX_INBOUND_REQUESTS, MAX_INVALID_REQUESTS, UPLOAD_READ_AHEAD } from '../constants.js'
+import { sendWindowBytes } from '../request-window.js'
 import type { Metadata } from '../metadata/metadata.js'
 import type { PieceStorage } from '../storage/storage.js'
 import type { TokenBucket } from '../token-bucket.js'
@@ -81,7 +82,7 @@ export class Uploader {
     if (peer.serving) return
     peer.serving = true
     try {
-      while (this.canSend(peer) && peer.unflushed < UPLOAD_WINDOW_BYTES) {
+      while (this.canSend(peer) && peer.unflushed < sendWindowBytes({ rate: peer.upload.rate, rttMs: peer.rttMs, ageMs: Date.now() - peer.openedAt })) {
         this.readAhead(peer)
         const next = peer.reading.shift()
         if (next === undefined) return

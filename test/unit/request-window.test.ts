@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { INITIAL_WINDOW_RATE, MAX_INFLIGHT_BYTES, MIN_INFLIGHT_BYTES, RATE_WARMUP_MS, REQUEST_QUEUE_MS } from '../../src/constants.js'
-import { requestWindowBytes } from '../../src/request-window.js'
+import {
+  INITIAL_WINDOW_RATE, MAX_INFLIGHT_BYTES, MAX_UPLOAD_WINDOW_BYTES, MIN_INFLIGHT_BYTES, RATE_WARMUP_MS, REQUEST_QUEUE_MS, UPLOAD_WINDOW_BYTES
+} from '../../src/constants.js'
+import { requestWindowBytes, sendWindowBytes } from '../../src/request-window.js'
 
 const MB = 1e6
 
@@ -35,5 +37,18 @@ describe('requestWindowBytes', () => {
   it('leaves a new peer on loopback or a LAN at the minimum (upload-limited swarms want small windows)', () => {
     expect(requestWindowBytes({ rate: 0, rttMs: 0.5, ageMs: 0 })).toBe(MIN_INFLIGHT_BYTES)
     expect(requestWindowBytes({ rate: 0, rttMs: 2, ageMs: 0 })).toBe(MIN_INFLIGHT_BYTES)
+  })
+})
+
+describe('sendWindowBytes', () => {
+  it('stays at its floor on loopback and LANs, whatever the rate', () => {
+    expect(sendWindowBytes({ rate: 150 * MB, rttMs: 0.2 })).toBe(UPLOAD_WINDOW_BYTES)
+    expect(sendWindowBytes({ rate: 0, rttMs: 1, ageMs: 0 })).toBe(UPLOAD_WINDOW_BYTES)
+  })
+
+  it('covers twice the bandwidth–delay product far away, at the initial rate while the rate is unknown', () => {
+    expect(sendWindowBytes({ rate: 20 * MB, rttMs: 80 })).toBe(3_200_000)
+    expect(sendWindowBytes({ rate: 0, rttMs: 80, ageMs: 0 })).toBe(Math.ceil(2 * INITIAL_WINDOW_RATE * 0.08))
+    expect(sendWindowBytes({ rate: 100 * MB, rttMs: 300 })).toBe(MAX_UPLOAD_WINDOW_BYTES)
   })
 })
