@@ -44,8 +44,13 @@ describe('choosePieceSize', () => {
   it.each([
     [0, MIN_PIECE_BYTES],
     [1, MIN_PIECE_BYTES],
-    [16 * MiB, 16 * KiB], // exactly 1024 pieces of the minimum
-    [16 * MiB + 1, 32 * KiB],
+    [2 * MiB, 16 * KiB], // 128 pieces: small shares stay fine-grained
+    [4 * MiB, 16 * KiB], // 256 pieces of the minimum
+    [8 * MiB, 32 * KiB], // grown while 256 pieces remain
+    [16 * MiB, 64 * KiB], // 256 pieces of the preferred minimum
+    [32 * MiB, 64 * KiB],
+    [64 * MiB, 64 * KiB], // 1024 pieces: the target and the preferred minimum agree
+    [64 * MiB + 1, 128 * KiB],
     [100 * MiB, 128 * KiB],
     [1 * GiB, 1 * MiB],
     [4 * GiB, 4 * MiB],
