@@ -39,15 +39,26 @@ export async function probeReachability (dht: DHT, timeoutMs = REACHABILITY_PROB
 
 /** Whether `host` lies in a subnet one of this machine's interfaces is on: a connection to
  *  it crosses no router, so no NAT (peers behind one shared NAT reach each other this way). */
-export function onLocalSubnet (host: string | null | undefined): boolean {
+export function onLocalSubnet (host: string | null | undefined, now = Date.now()): boolean {
   if (host === null || host === undefined || !isIPv4(host)) return false
-  const subnets = new BlockList()
+  return localSubnets(now).check(host, 'ipv4')
+}
+
+/** Asked for every peer row once a second: the interfaces are read again at most every
+ *  SUBNETS_TTL_MS (a laptop that changes networks is seen within that). */
+const SUBNETS_TTL_MS = 10_000
+let subnets: { list: BlockList, readAt: number } | null = null
+
+function localSubnets (now: number): BlockList {
+  if (subnets !== null && now - subnets.readAt < SUBNETS_TTL_MS) return subnets.list
+  const list = new BlockList()
   for (const addrs of Object.values(networkInterfaces())) {
     for (const a of addrs ?? []) {
       if (a.family !== 'IPv4' || a.internal || a.cidr === null) continue
       const [network, bits] = a.cidr.split('/')
-      subnets.addSubnet(network!, Number(bits), 'ipv4')
+      list.addSubnet(network!, Number(bits), 'ipv4')
     }
   }
-  return subnets.check(host, 'ipv4')
+  subnets = { list, readAt: now }
+  return list
 }

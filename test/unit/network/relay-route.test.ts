@@ -1,6 +1,8 @@
 import type { SecretStream } from 'hyperswarm'
+import { networkInterfaces } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { chooseRelay } from '../../../src/network/relay.js'
+import { onLocalSubnet } from '../../../src/network/reachability.js'
 import { connectionRoute } from '../../../src/network/route.js'
 
 interface FakeStream { rtt: number, remoteHost: string | null, remotePort: number, socket: { streams: Set<FakeStream> } }
@@ -54,5 +56,15 @@ describe('connectionRoute', () => {
   it('treats an in-memory stream (no address) as direct', () => {
     const memory = { remotePublicKey: Buffer.alloc(32, 3), rawStream: null } as unknown as SecretStream
     expect(connectionRoute(memory, { ...closed, localOpen: true })).toBe('direct')
+  })
+})
+
+describe('onLocalSubnet', () => {
+  it('knows the subnets of this machine\'s interfaces, and nothing else', () => {
+    const own = Object.values(networkInterfaces()).flat().find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)
+    if (own !== undefined) expect(onLocalSubnet(own.address)).toBe(true)
+    expect(onLocalSubnet('127.0.0.1')).toBe(false) // internal interfaces do not count
+    expect(onLocalSubnet('not an address')).toBe(false)
+    expect(onLocalSubnet(null)).toBe(false)
   })
 })
