@@ -23,6 +23,7 @@ import { Peer } from './peer.js'
 import { PeerExchange } from './peer-exchange.js'
 import { PeerMessages } from './peer-messages.js'
 import { SourceWatch } from './source-watch.js'
+import { sessionStats } from './session-stats.js'
 import { canMove, type SessionStatus } from './status.js'
 import { Uploader } from './uploader.js'
 
@@ -137,27 +138,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     })
   }
 
-  stats (): SessionStats {
-    const t = this.transfer
-    let downloadRate = 0
-    let uploadRate = 0
-    for (const peer of this.peers.values()) {
-      downloadRate += peer.download.rate
-      uploadRate += peer.upload.rate
-    }
-    return {
-      have: t?.downloader.have.size ?? 0,
-      pieceCount: this.metadata?.pieceCount ?? 0,
-      totalBytes: this.metadata?.totalBytes ?? 0,
-      downloaded: t?.downloader.downloaded ?? 0,
-      uploaded: t?.uploader.uploaded ?? 0,
-      downloadRate,
-      uploadRate,
-      peers: this.peers.size,
-      hashFailures: t?.downloader.hashFailures ?? 0,
-      partial: t?.downloader.partialPieces() ?? []
-    }
-  }
+  stats (): SessionStats { return sessionStats(this.peers.values(), this.metadata, this.transfer) }
 
   /** Resolves with the `done` event once every piece is verified (at once if that already
    *  happened: a small share may complete before the caller has attached a listener);
