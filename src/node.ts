@@ -16,6 +16,7 @@ import { TypedEmitter } from './typed-emitter.js'
 import { type BootstrapAddress, formatAddress } from './bootstrap.js'
 import { PeerDialer } from './network/peer-dialer.js'
 import { natKind, type NatKind, probeReachability } from './network/reachability.js'
+import { joinTopic } from './network/topic-join.js'
 import { chooseRelay, findRelays, RelayService } from './network/relay.js'
 import { connectionRoute } from './network/route.js'
 import type { Peer } from './session/peer.js'
@@ -102,6 +103,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   /** Relays of the private network (run by `bitswarm bootstrap`), for when no peer relays. */
   private networkRelays: Buffer[] = []
   private opening: Promise<void> | null = null
+  private bootstrapping: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
   constructor (opts: NodeOptions = {}) {
@@ -142,10 +144,17 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   /** Connections relayed through this node right now. */
   get relayedConnections (): number { return this.relay?.active ?? 0 }
 
-  /** Bootstraps the DHT; fails with ERR_BOOTSTRAP_UNREACHABLE when no bootstrap node answers. */
+  /** Bootstraps the DHT and finds out whether this node is reachable; fails with
+   *  ERR_BOOTSTRAP_UNREACHABLE when no bootstrap node answers. */
   ready (): Promise<void> {
     this.opening ??= this.open()
     return this.opening
+  }
+
+  /** The DHT is bootstrapped: lookups may start (the reachability check may still run). */
+  private bootstrapped (): Promise<void> {
+    this.bootstrapping ??= this.bootstrap()
+    return this.bootstrapping
   }
 
   /** Hashes a file or folder and seeds it. */
@@ -165,12 +174,16 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     return this.closing
   }
 
-  private async open (): Promise<void> {
-    const dht = this.swarm.dht
+  private async bootstrap (): Promise<void> {
     // Pings run alongside bootstrapping so an unreachable network fails in seconds.
     const reachable = this.pingBootstrap()
-    await dht.fullyBootstrapped()
+    await this.swarm.dht.fullyBootstrapped()
     if ((await reachable) === false) throw bootstrapUnreachable(this.opts.bootstrap!.map(formatAddress).join(', '))
+  }
+
+  private async open (): Promise<void> {
+    const dht = this.swarm.dht
+    await this.bootstrapped()
     if (this.opts.firewalled === undefined) await probeReachability(dht)
     if (this.nat === 'open' && this.opts.relay !== false) this.relay = new RelayService(dht)
     // Only on a private network: on the public DHT anyone could announce as a relay.
@@ -182,7 +195,13 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
 
   private async addSession (infoHash: Buffer, meta: Metadata | undefined, storage: StorageProvider): Promise<Session> {
     if (this.closing !== null) throw closed('the node')
-    await this.ready()
+    // A downloader looks for peers as soon as the DHT is bootstrapped; what it announces (and
+    // a seeder's announcement) waits for the reachability check. Looking early costs nothing
+    // when the seeder is reachable, and behind a NAT the DHT says firewalled from the start.
+    const lookupFirst = meta === undefined
+    if (lookupFirst) await this.bootstrapped()
+    else await this.ready()
+    const ready = this.ready()
     const key = infoHash.toString('hex')
     const existing = this.sessions.get(key)
     if (existing !== undefined) return existing
@@ -201,11 +220,15 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     this.sessions.set(key, session)
     session.start()
     for (const conn of this.swarm.connections) session.attach(conn)
-    const discovery = this.swarm.join(session.discoveryKey, { server: true, client: true })
-    this.discoveries.set(key, discovery)
-    await discovery.flushed()
-    this.emit('announced', { topic: session.discoveryKey.toString('hex'), nat: this.nat, relay: this.relay !== null })
-    if (this.opts.lookupAgain !== false) this.keepLookingForPeers(session, discovery)
+    const join = joinTopic(this.swarm, session.discoveryKey, lookupFirst ? ready : null)
+    this.discoveries.set(key, join.discovery)
+    const announced = (): void => {
+      if (this.closing === null) this.emit('announced', { topic: session.discoveryKey.toString('hex'), nat: this.nat, relay: this.relay !== null })
+    }
+    await join.looked
+    if (meta !== undefined) announced() // a seeder's first lookup is its announcement
+    else void join.announced.then((ok) => { if (ok) announced() })
+    if (this.opts.lookupAgain !== false) this.keepLookingForPeers(session, join.discovery)
     return session
   }
 

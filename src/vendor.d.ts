@@ -122,6 +122,9 @@ declare module 'hyperswarm' {
     joinPeer (publicKey: Buffer): void
     leavePeer (publicKey: Buffer): void
     leave (topic: Buffer): Promise<void>
+    /** Starts the server (a DHT query for the node's own key, then announcements near it);
+     *  joining as a server waits for it. Idempotent. */
+    listen (): Promise<void>
     flush (): Promise<void>
     destroy (): Promise<void>
     on (event: 'connection', listener: (conn: SecretStream, info: PeerInfo) => void): this

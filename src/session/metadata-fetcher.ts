@@ -4,7 +4,7 @@
 
 import { METADATA_CHUNK_BYTES, REQUEST_TIMEOUT_MS } from '../constants.js'
 import { Metadata } from '../metadata/metadata.js'
-import type { MetadataData } from '../wire/messages.js'
+import { HANDSHAKE_FLAGS, type MetadataData } from '../wire/messages.js'
 import type { Peer } from './peer.js'
 
 /** Chunk requests kept in flight with the source peer. */
@@ -23,6 +23,10 @@ export class MetadataFetcher {
   /** Peers that said they lack the metadata; asked again once they announce pieces. */
   private readonly lacking = new Set<string>()
   private source: Peer | null = null
+  /** Peers already picked as the source once: asked, never awaited, the next time. */
+  private readonly chosenBefore = new Set<string>()
+  /** Peers whose unasked first chunk arrived while another peer was the source. */
+  private readonly pushIgnored = new Set<string>()
   private bytes: Buffer | null = null
   private received: Uint8Array = new Uint8Array(0)
   private receivedCount = 0
@@ -56,13 +60,19 @@ export class MetadataFetcher {
 
   onPeerGone (peer: Peer): void {
     this.lacking.delete(peer.id)
+    this.chosenBefore.delete(peer.id)
+    this.pushIgnored.delete(peer.id)
     if (peer !== this.source) return
     this.reset()
     this.startNext()
   }
 
   onData (peer: Peer, message: MetadataData): void {
-    if (peer !== this.source || this.done) return
+    if (this.done) return
+    if (peer !== this.source) {
+      this.pushIgnored.add(peer.id) // another source is at work: ask this peer if it comes to that
+      return
+    }
     this.lastActivity = Date.now()
     if (this.bytes === null) this.allocate(message.totalBytes)
     const chunks = this.received.length
@@ -94,9 +104,17 @@ export class MetadataFetcher {
       if (this.lacking.has(peer.id)) continue
       this.source = peer
       this.lastActivity = Date.now()
-      peer.wire.send('metadata-request', { index: 0 })
+      // A peer that opened saying it holds the metadata sends chunk 0 unasked, right behind its
+      // open; asking too would only fetch it twice. A push that never comes expires like a request.
+      if (!this.pushComing(peer)) peer.wire.send('metadata-request', { index: 0 })
+      this.chosenBefore.add(peer.id)
       return
     }
+  }
+
+  /** Whether the peer's first chunk is on its way unasked (HANDSHAKE_FLAGS.metadata). */
+  private pushComing (peer: Peer): boolean {
+    return (peer.flags & HANDSHAKE_FLAGS.metadata) !== 0 && !this.chosenBefore.has(peer.id) && !this.pushIgnored.has(peer.id)
   }
 
   private allocate (totalBytes: number): void {

@@ -72,8 +72,9 @@ export class PeerMessages {
     }
   }
 
-  /** Answers one metadata chunk request from what we hold. */
-  private serveMetadata (peer: Peer, index: number): void {
+  /** Answers one metadata chunk request from what we hold (or sends the first chunk unasked
+   *  to a peer that said it lacks the metadata). */
+  serveMetadata (peer: Peer, index: number): void {
     const meta = this.session.meta
     if (meta === null || this.session.transfer === null) {
       peer.wire.send('metadata-reject', { index })

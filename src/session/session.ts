@@ -13,6 +13,7 @@ import type { PieceStorage } from '../storage/storage.js'
 import { TokenBucket } from '../token-bucket.js'
 import { TypedEmitter } from '../typed-emitter.js'
 import { WireChannel } from '../wire/channel.js'
+import { HANDSHAKE_FLAGS } from '../wire/handshake.js'
 import { Choking } from './choking.js'
 import { Downloader } from './downloader.js'
 import { HaveAnnouncer } from './have-announcer.js'
@@ -130,7 +131,8 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (this.status === 'closing' || this.status === 'closed') return
     const id = stream.remotePublicKey.toString('hex')
     let peer: Peer | null = null
-    const wire = WireChannel.open(stream, this.discoveryKey, this.infoHash, this.network.flags(), {
+    const flags = this.network.flags() | (this.transfer !== null ? HANDSHAKE_FLAGS.metadata : 0)
+    const wire = WireChannel.open(stream, this.discoveryKey, this.infoHash, flags, {
       ...this.messages.handlersFor(() => peer),
       onopen: (flags) => { peer = this.addPeer(id, wire!, flags) },
       onclose: (reason) => { if (peer !== null) this.removePeer(peer, reason) },
@@ -189,7 +191,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (previous !== undefined) this.removePeer(previous, 'replaced by a newer connection')
     const peer = new Peer(id, wire, flags, this.network.routeOf)
     this.peers.set(id, peer)
-    if (this.transfer !== null) wire.send('bitfield', { bytes: this.transfer.downloader.have.toBytes() })
+    if (this.transfer !== null) {
+      if ((flags & HANDSHAKE_FLAGS.metadata) === 0) this.messages.serveMetadata(peer, 0)
+      wire.send('bitfield', { bytes: this.transfer.downloader.have.toBytes() })
+    }
     this.emit('peer-add', { id })
     this.exchange.onPeerAdded(peer)
     if (this.metadata === null) {

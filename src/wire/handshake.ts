@@ -13,10 +13,13 @@ export const HANDSHAKE_FLAGS = {
   /** The DHT found this node reachable from outside (not behind a NAT or firewall). */
   reachable: 1,
   /** It relays connections (blind-relay) between peers that cannot reach each other. */
-  relay: 2
+  relay: 2,
+  /** It holds the share's metadata and sends its first chunk, unasked, to a peer whose
+   *  handshake lacks this bit: the downloader's request round trip is saved. */
+  metadata: 4
 } as const
 
-const KNOWN_FLAGS = HANDSHAKE_FLAGS.reachable | HANDSHAKE_FLAGS.relay
+const KNOWN_FLAGS = HANDSHAKE_FLAGS.reachable | HANDSHAKE_FLAGS.relay | HANDSHAKE_FLAGS.metadata
 
 /** Sent in the protomux channel-open handshake. */
 export interface Handshake {

@@ -4,7 +4,8 @@
 //   <name> serve <file> <bootstrap> <topic>   streams the file to every connection
 //   <name> fetch <bytes> <bootstrap> <topic>  counts bytes until <bytes> arrived
 //
-// Each prints one JSON line: `ready` once announced (serve), `done` once complete (fetch).
+// Each prints one JSON line: `ready` once announced (serve), `done` once complete (fetch),
+// with the seconds since the first byte arrived (`transferSeconds`).
 
 import DHT, { type DHTOptions } from 'hyperdht'
 import Hyperswarm, { type SecretStream } from 'hyperswarm'
@@ -40,12 +41,15 @@ export async function runRawPeer (name: string, dhtOptions: DHTOptions): Promise
   const expected = Number(target)
   const started = performance.now()
   let received = 0
+  let firstByte: number | null = null
   swarm.on('connection', (conn: SecretStream) => {
     conn.on('error', () => {})
     conn.on('data', (chunk: Buffer) => {
+      firstByte ??= performance.now()
       received += chunk.byteLength
       if (received < expected) return
-      process.stdout.write(JSON.stringify({ event: 'done', bytes: received, seconds: (performance.now() - started) / 1000 }) + '\n')
+      const now = performance.now()
+      process.stdout.write(JSON.stringify({ event: 'done', bytes: received, seconds: (now - started) / 1000, transferSeconds: (now - firstByte) / 1000 }) + '\n')
       stop()
     })
   })

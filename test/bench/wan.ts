@@ -6,6 +6,10 @@
 //   swarm  one seeder and N downloaders (default 4), each downlink capped as in `cap`:
 //          time from the first fetching process's start to the last verified copy
 //
+// Two rates per downloader: from process start (DHT bootstrap, lookup and connection
+// included), and while transferring (from the first content byte: how well the link is used).
+// bitswarm's first byte is its first `progress` with bytes in it, counted from there.
+//
 // Every host (bootstrap, seeder, downloaders) is public, attached to the backbone. bitswarm
 // runs the README recipe (`bootstrap --host`, `share`, `get --bootstrap`); the raw baseline is
 // wan-raw-peer.ts (client–server: the seeder streams the whole file to every fetcher). Needs
@@ -51,7 +55,17 @@ export interface WanRow {
   bitswarmOfCap: number | null
   rawSeconds: Summary
   bitswarmSeconds: Summary
+  /** Median MB/s per downloader from its first content byte to its verified copy. */
+  rawTransfer: Summary
+  bitswarmTransfer: Summary
+  transferRatio: number
+  rawTransferOfCap: number | null
+  bitswarmTransferOfCap: number | null
 }
+
+/** One run: seconds from the first process start to the last copy, and each downloader's
+ *  MB/s from its first content byte on. */
+interface RunResult { seconds: number, transferRates: number[] }
 
 interface Hosts { seeder: Host, open: Host, capped: Host[] }
 
@@ -73,21 +87,24 @@ export async function wanCase (opts: WanOptions): Promise<WanRow[]> {
     const rows: WanRow[] = []
     for (const setting of opts.settings) {
       const targets = setting === 'delay' ? [hosts.open] : setting === 'cap' ? hosts.capped.slice(0, 1) : hosts.capped
-      const raw: number[] = []
-      const swarm: number[] = []
+      const raw: RunResult[] = []
+      const swarm: RunResult[] = []
       for (let run = 1; run <= opts.runs; run++) {
         // Alternate which goes first, so neither always gets the warmer page cache.
         for (const which of run % 2 === 1 ? ['raw', 'bitswarm'] : ['bitswarm', 'raw']) {
           if (which === 'raw') raw.push(await rawRun(hosts.seeder, targets, source, opts.bytes, bootstrap))
           else swarm.push(await bitswarmRun(hosts.seeder, targets, source, digest, bootstrap, join(opts.workDir, 'out')))
         }
-        opts.log(`  wan ${setting} run ${run}: raw ${raw.at(-1)!.toFixed(1)} s, bitswarm ${swarm.at(-1)!.toFixed(1)} s`)
+        opts.log(`  wan ${setting} run ${run}: raw ${raw.at(-1)!.seconds.toFixed(1)} s, bitswarm ${swarm.at(-1)!.seconds.toFixed(1)} s`)
       }
-      const rate = (seconds: number[]): Summary => summarize(seconds.map((s) => megabytesPerSecond(opts.bytes, s)))
+      const rate = (runs: RunResult[]): Summary => summarize(runs.map((r) => megabytesPerSecond(opts.bytes, r.seconds)))
+      const transfer = (runs: RunResult[]): Summary => summarize(runs.flatMap((r) => r.transferRates))
       const capMbit = setting === 'delay' ? null : opts.capMbit
       const ofCap = (s: Summary): number | null => capMbit === null ? null : s.median / (capMbit / 8)
       const rawRate = rate(raw)
       const swarmRate = rate(swarm)
+      const rawTransfer = transfer(raw)
+      const swarmTransfer = transfer(swarm)
       rows.push({
         setting,
         downloaders: targets.length,
@@ -97,8 +114,13 @@ export async function wanCase (opts: WanOptions): Promise<WanRow[]> {
         ratio: swarmRate.median / rawRate.median,
         rawOfCap: ofCap(rawRate),
         bitswarmOfCap: ofCap(swarmRate),
-        rawSeconds: summarize(raw),
-        bitswarmSeconds: summarize(swarm)
+        rawSeconds: summarize(raw.map((r) => r.seconds)),
+        bitswarmSeconds: summarize(swarm.map((r) => r.seconds)),
+        rawTransfer,
+        bitswarmTransfer: swarmTransfer,
+        transferRatio: swarmTransfer.median / rawTransfer.median,
+        rawTransferOfCap: ofCap(rawTransfer),
+        bitswarmTransferOfCap: ofCap(swarmTransfer)
       })
     }
     return rows
@@ -111,7 +133,7 @@ export async function wanCase (opts: WanOptions): Promise<WanRow[]> {
 
 /** One `share` on the seeder, one `get` per target at once: seconds from the first get's
  *  start to the last verified copy (each checked by SHA-256). */
-async function bitswarmRun (seeder: Host, targets: Host[], source: string, digest: string, bootstrap: string, outDir: string): Promise<number> {
+async function bitswarmRun (seeder: Host, targets: Host[], source: string, digest: string, bootstrap: string, outDir: string): Promise<RunResult> {
   const procs = new ProcessSet()
   await rm(outDir, { recursive: true, force: true })
   try {
@@ -123,7 +145,7 @@ async function bitswarmRun (seeder: Host, targets: Host[], source: string, diges
     const done = await Promise.all(gets.map(async (g) => await g.waitFor('done', (e) => e.event === 'done', RUN_TIMEOUT_MS)))
     const seconds = lastDoneSeconds(gets)
     for (const d of done) if ((await sha256File(String(d.path))) !== digest) throw new Error('bitswarm get produced different bytes')
-    return seconds
+    return { seconds, transferRates: gets.map((g, i) => transferRate(g, Number(done[i]!.size))) }
   } finally {
     await procs.stopAll()
     await rm(outDir, { recursive: true, force: true })
@@ -131,7 +153,7 @@ async function bitswarmRun (seeder: Host, targets: Host[], source: string, diges
 }
 
 /** The raw server on the seeder, one fetcher per target at once. */
-async function rawRun (seeder: Host, targets: Host[], source: string, bytes: number, bootstrap: string): Promise<number> {
+async function rawRun (seeder: Host, targets: Host[], source: string, bytes: number, bootstrap: string): Promise<RunResult> {
   const procs = new ProcessSet()
   const topic = randomBytes(32).toString('hex')
   try {
@@ -140,10 +162,20 @@ async function rawRun (seeder: Host, targets: Host[], source: string, bytes: num
     const fetches = targets.map((h) => procs.add(startNode(h.ns, `raw fetch ${h.name}`, RAW_PEER, ['fetch', String(bytes), bootstrap, topic])))
     const done = await Promise.all(fetches.map(async (f) => await f.waitFor('done', (e) => e.event === 'done', RUN_TIMEOUT_MS)))
     for (const d of done) if (Number(d.bytes) < bytes) throw new Error(`raw fetch received ${String(d.bytes)} bytes, expected ${bytes}`)
-    return lastDoneSeconds(fetches)
+    return { seconds: lastDoneSeconds(fetches), transferRates: done.map((d) => megabytesPerSecond(bytes, Number(d.transferSeconds))) }
   } finally {
     await procs.stopAll()
   }
+}
+
+/** MB/s of one `get` from its first `progress` with content bytes to its `done`: the bytes
+ *  after that progress over the time after it. */
+function transferRate (get: NsProcess, totalBytes: number): number {
+  const first = get.events.findIndex((e) => e.event === 'progress' && Number(e.downloaded) > 0)
+  const done = get.events.findIndex((e) => e.event === 'done')
+  if (first < 0 || done < first) throw get.failure('no progress with content bytes before done')
+  const seconds = (get.eventTimes[done]! - get.eventTimes[first]!) / 1000
+  return megabytesPerSecond(totalBytes - Number(get.events[first]!.downloaded), seconds)
 }
 
 function lastDoneSeconds (procs: NsProcess[]): number {
@@ -157,10 +189,12 @@ export function formatWan (rows: WanRow[], opts: Pick<WanOptions, 'bytes' | 'run
   const pct = (x: number | null): string => x === null ? '–' : `${(x * 100).toFixed(0)} %`
   const lines = [
     `wan: ${(opts.bytes / 2 ** 20).toFixed(0)} MiB over an emulated backbone, ${l.delayMs}±${l.jitterMs ?? 0} ms and ${l.lossPct ?? 0} % loss per traversal (RTT ≈ ${2 * l.delayMs} ms)`,
-    `MB/s per downloader (MB = 10^6 B), from the first fetching process start to the last verified copy; median (min–max) of ${opts.runs}`,
+    `MB/s per downloader (MB = 10^6 B), median (min–max) of ${opts.runs}: from the first fetching process start to the last verified copy,`,
+    'then while transferring (from each downloader\'s first content byte to its verified copy)',
     '',
     'case                          raw hyperswarm      bitswarm            ratio   of cap: raw / bitswarm   seconds: raw / bitswarm'
   ]
+  const transferLines = ['', 'while transferring            raw hyperswarm      bitswarm            ratio   of cap: raw / bitswarm']
   for (const r of rows) {
     const name = r.setting === 'delay' ? '1 downloader' : `${r.downloaders} downloader${r.downloaders > 1 ? 's' : ''}, ${r.capMbit} Mbit/s`
     lines.push([
@@ -171,6 +205,13 @@ export function formatWan (rows: WanRow[], opts: Pick<WanOptions, 'bytes' | 'run
       `${pct(r.rawOfCap)} / ${pct(r.bitswarmOfCap)}`.padEnd(24),
       `${r.rawSeconds.median.toFixed(1)} / ${r.bitswarmSeconds.median.toFixed(1)}`
     ].join(' '))
+    transferLines.push([
+      name.padEnd(29),
+      formatSummary(r.rawTransfer, 2).padEnd(19),
+      formatSummary(r.bitswarmTransfer, 2).padEnd(19),
+      r.transferRatio.toFixed(2).padEnd(7),
+      `${pct(r.rawTransferOfCap)} / ${pct(r.bitswarmTransferOfCap)}`
+    ].join(' '))
   }
-  return lines.join('\n')
+  return [...lines, ...transferLines].join('\n')
 }

@@ -9,13 +9,14 @@ import { Metadata } from '../../../src/metadata/metadata.js'
 import { MetadataFetcher } from '../../../src/session/metadata-fetcher.js'
 import { Peer } from '../../../src/session/peer.js'
 import type { WireChannel } from '../../../src/wire/channel.js'
+import { HANDSHAKE_FLAGS } from '../../../src/wire/handshake.js'
 
 interface Sent { type: string, message: unknown }
 
-function scriptedPeer (id: string): { peer: Peer, sent: Sent[] } {
+function scriptedPeer (id: string, flags = 0): { peer: Peer, sent: Sent[] } {
   const sent: Sent[] = []
   const wire = { send: (type: string, message: unknown) => { sent.push({ type, message }) } } as unknown as WireChannel
-  return { peer: new Peer(id, wire), sent }
+  return { peer: new Peer(id, wire, flags), sent }
 }
 
 /** Metadata large enough to span several chunks: 3000 pieces of 32-byte hashes. */
@@ -76,5 +77,46 @@ describe('MetadataFetcher', () => {
     fetcher.onPeerHasMetadata(peer)
     fetcher.onData(peer, chunkOf(meta.bytes, 0))
     expect(sent).toEqual([])
+  })
+
+  describe('a peer that opened saying it holds the metadata (it sends chunk 0 unasked)', () => {
+    it('is not asked for chunk 0, and the rest is asked for after the pushed chunk', () => {
+      const meta = sampleMetadata()
+      const { peer, sent } = scriptedPeer('seeder', HANDSHAKE_FLAGS.metadata)
+      let got: Metadata | null = null
+      const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: (m) => { got = m }, onBadMetadata: () => { throw new Error('unexpected') } })
+      fetcher.onPeerOpen()
+      expect(sent).toEqual([])
+      const chunks = Math.ceil(meta.bytes.length / METADATA_CHUNK_BYTES)
+      for (let i = 0; i < chunks; i++) fetcher.onData(peer, chunkOf(meta.bytes, i))
+      expect(sent.map((s) => (s.message as { index: number }).index)).toEqual([...Array(chunks).keys()].slice(1))
+      expect(Buffer.compare(got!.bytes, meta.bytes)).toBe(0)
+    })
+
+    it('is asked after all when its push arrived while another peer was the source', () => {
+      const meta = sampleMetadata()
+      const first = scriptedPeer('first')
+      const pusher = scriptedPeer('pusher', HANDSHAKE_FLAGS.metadata)
+      const peers = [first.peer, pusher.peer]
+      const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => peers, onMetadata: () => {}, onBadMetadata: () => {} })
+      fetcher.onPeerOpen()
+      expect(first.sent).toEqual([{ type: 'metadata-request', message: { index: 0 } }])
+      fetcher.onData(pusher.peer, chunkOf(meta.bytes, 0)) // ignored: `first` is the source
+      peers.shift()
+      fetcher.onPeerGone(first.peer)
+      expect(pusher.sent).toEqual([{ type: 'metadata-request', message: { index: 0 } }])
+    })
+
+    it('is asked when picked again after it stopped being the source', () => {
+      const meta = sampleMetadata()
+      const { peer, sent } = scriptedPeer('seeder', HANDSHAKE_FLAGS.metadata)
+      const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: () => {}, onBadMetadata: () => {} })
+      fetcher.onPeerOpen()
+      fetcher.onPeerHasMetadata(peer)
+      expect(sent).toEqual([])
+      fetcher.onReject(peer) // now lacking; asked again once it announces pieces
+      fetcher.onPeerHasMetadata(peer)
+      expect(sent).toEqual([{ type: 'metadata-request', message: { index: 0 } }])
+    })
   })
 })

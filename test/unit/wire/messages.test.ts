@@ -336,7 +336,7 @@ describe('wire messages: handshake', () => {
   })
 
   it('drops flag bits it does not know', () => {
-    expect(decodeMessage(handshakeCodec, Buffer.concat([filled(32), Buffer.from([0x7f])])).flags).toBe(3)
+    expect(decodeMessage(handshakeCodec, Buffer.concat([filled(32), Buffer.from([0x7f])])).flags).toBe(7)
   })
 })
 
