@@ -6,6 +6,7 @@
 // stderr, so this module keeps their two guards (and nothing else).
 
 import { closeSync } from 'node:fs'
+import type { Writable } from 'node:stream'
 import { isatty } from 'node:tty'
 import type { TerminalStream } from './view/terminal-view.js'
 
@@ -25,11 +26,11 @@ export const isClosedPipe = (loss: OutputLoss): boolean => loss.code === 'EPIPE'
 /** One writable stream that may be lost; `write` never throws and never crashes the process. */
 export class GuardedOutput {
   readonly name: StreamName
-  private readonly stream: NodeJS.WritableStream
+  private readonly stream: Writable
   private loss: OutputLoss | null = null
   private readonly listeners = new Set<LossListener>()
 
-  constructor (name: StreamName, stream: NodeJS.WritableStream) {
+  constructor (name: StreamName, stream: Writable) {
     this.name = name
     this.stream = stream
     stream.on('error', (err: unknown) => this.lose(err))
@@ -45,6 +46,15 @@ export class GuardedOutput {
       this.lose(err)
       return false
     }
+  }
+
+  /** Resolves once everything written has gone out (at once when lost: it never will). */
+  flushed (): Promise<void> {
+    if (this.loss !== null || this.stream.writableLength === 0) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.stream.once('drain', resolve)
+      this.onLost(() => resolve())
+    })
   }
 
   /** Calls `listener` once when the stream is lost (at once if it already is). */
@@ -80,6 +90,13 @@ export function outputs (): { stdout: GuardedOutput, stderr: GuardedOutput } {
 
 export const writeOut = (text: string): boolean => outputs().stdout.write(text)
 export const writeErr = (text: string): boolean => outputs().stderr.write(text)
+
+/** Exits (with process.exitCode) once what was written to standard output and error has
+ *  gone out, whatever else still holds the process. */
+export function exitWhenWritten (): void {
+  const { stdout, stderr } = outputs()
+  void Promise.all([stdout.flushed(), stderr.flushed()]).then(() => setImmediate(() => process.exit()))
+}
 
 /** Standard error as the live view draws on it: its size and resize events, guarded writes. */
 export function guardedStderr (): TerminalStream {

@@ -284,6 +284,5 @@ export class Reporter {
 }
 
 function endingOf (failure: unknown): Ending {
-  const { code, message } = toErrorReport(failure)
-  return { outcome: code === 'ERR_TIMEOUT' ? 'timed-out' : 'failed', message }
+  return { outcome: toErrorReport(failure).code === 'ERR_TIMEOUT' ? 'timed-out' : 'failed' }
 }

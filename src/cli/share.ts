@@ -22,17 +22,21 @@ export async function share (path: string, flags: ShareFlags): Promise<number> {
   const pieceSize = flags.pieceSize !== undefined ? parseByteSize(flags.pieceSize) : undefined
   const node = new BitswarmNode({ ...toNodeOptions(flags), ...toTransferOptions(flags) })
   const stop = untilStopped((reason) => stopExitCode(reason, EXIT_STOPPED))
+  const stopped = stop.reason.then((reason) => ({ stopped: reason }))
   let failure: unknown = null
   try {
     reporter.watchNode(node)
-    const session = await node.share(path, pieceSize !== undefined ? { pieceSize } : {})
+    // Hashing a large share takes a while: a signal meanwhile stops it too.
+    const started = await Promise.race([node.share(path, pieceSize !== undefined ? { pieceSize } : {}), stopped])
+    if ('stopped' in started) return stopExitCode(started.stopped, EXIT_STOPPED)
+    const session = started
     const link = session.link
     // The link is the first line of standard output, whatever else is printed.
     if (!json) writeOut(link + '\n')
     reporter.watch(session, link) // emits `ready`: a share knows its metadata from the start
     reporter.say(`seeding ${session.meta!.name}; press Ctrl-C to stop`)
-    const reason = await Promise.race([
-      stop.reason,
+    const { stopped: reason } = await Promise.race([
+      stopped,
       new Promise<never>((_resolve, reject) => session.once('error', reject))
     ])
     reporter.say(`stopping (${reason.kind === 'signal' ? reason.signal : `${reason.stream} closed`})`)

@@ -7,7 +7,7 @@
 
 import { constants } from 'node:os'
 import { EXIT_OUTPUT_CLOSED } from './fail.js'
-import { isClosedPipe, outputs, writeErr, type StreamName } from './output.js'
+import { exitWhenWritten, isClosedPipe, outputs, writeErr, type StreamName } from './output.js'
 
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 export type StopSignal = typeof STOP_SIGNALS[number]
@@ -22,8 +22,9 @@ export const STOP_DEADLINE_MS = 5_000
 export interface StopWatch {
   /** Resolves with the first reason to stop. */
   reason: Promise<StopReason>
-  /** The command has finished: stops listening. A deadline already running goes on, so a
-   *  handle left open cannot keep the process alive past it. */
+  /** The command has finished: stops listening. After a stop, the process exits as soon as
+   *  its output is written: what still holds it (a file being hashed for a share that will
+   *  not be) is not waited for, and the deadline stays as the bound. */
   dispose: () => void
 }
 
@@ -39,13 +40,16 @@ export function untilStopped (exitCode: (reason: StopReason) => number): StopWat
   let resolve: (reason: StopReason) => void = () => {}
   const reason = new Promise<StopReason>((r) => { resolve = r })
   let stopping = false
+  let finished = false
 
   const stop = (why: StopReason): void => {
     if (stopping) return
     stopping = true
     resolve(why)
     setTimeout(() => {
-      writeErr(`bitswarm: not closed after ${STOP_DEADLINE_MS / 1000} s; exiting\n`)
+      // After dispose() the command had closed everything it knows of: something else (a
+      // file still being hashed) held the process, and there is nothing to report.
+      if (!finished) writeErr(`bitswarm: not closed after ${STOP_DEADLINE_MS / 1000} s; exiting\n`)
       process.exit(exitCode(why))
     }, STOP_DEADLINE_MS).unref()
   }
@@ -64,8 +68,10 @@ export function untilStopped (exitCode: (reason: StopReason) => number): StopWat
   return {
     reason,
     dispose: () => {
+      finished = true
       for (const signal of STOP_SIGNALS) process.off(signal, onSignal)
       for (const off of unwatch) off()
+      if (stopping) exitWhenWritten()
     }
   }
 }

@@ -11,10 +11,9 @@ const WARNINGS_KEPT = 5
 export type Role = 'get' | 'share'
 
 /** How the command ended when it did not end by completing or by being stopped: its own
- *  give-up (--timeout) or a failure; the message is the error's. */
+ *  give-up (--timeout) or a failure (its error line follows the summary). */
 export interface Ending {
   outcome: 'timed-out' | 'failed'
-  message: string
 }
 
 export type ViewEvent =

@@ -67,7 +67,7 @@ describe('summary', () => {
     expect(stripAnsi(renderSummary(state, T0 + 1000, 79, true)[0]!)).toMatch(/holiday\.mp4 interrupted at 0%/)
   })
 
-  const TIMED_OUT: ViewEvent = { type: 'end', data: { outcome: 'timed-out', message: 'timed out: …' } }
+  const TIMED_OUT: ViewEvent = { type: 'end', data: { outcome: 'timed-out' } }
   const title = (events: ViewEvent[]): string => stripAnsi(renderSummary(fold(events), T0 + 4000, null, false)[0]!)
 
   it.each([
@@ -76,7 +76,7 @@ describe('summary', () => {
     ['the metadata, then nothing', [...RECORDED.slice(0, 3), TIMED_OUT], 'timed-out', '✘ holiday.mp4 timed out at 0%, nothing received (it resumes on the next get)'],
     ['a stall after some pieces', [...RECORDED.slice(0, 5), { type: 'stats', data: stats({ have: 4, pieceCount: 16, downloaded: MiB }) }, TIMED_OUT] as ViewEvent[], 'timed-out', '✘ holiday.mp4 timed out at 25% (it resumes on the next get)'],
     ['a signal before the metadata', [], 'interrupted', '■ interrupted before the metadata arrived; nothing downloaded'],
-    ['a failure before the metadata', [{ type: 'end', data: { outcome: 'failed', message: 'disk full' } }] as ViewEvent[], 'failed', '✘ failed before the metadata arrived; nothing downloaded']
+    ['a failure before the metadata', [{ type: 'end', data: { outcome: 'failed' } }] as ViewEvent[], 'failed', '✘ failed before the metadata arrived; nothing downloaded']
   ])('a download that ends by %s: outcome %s, a title that says so', (_what, events, outcome, shown) => {
     expect(summarize(fold(events), T0 + 4000).outcome).toBe(outcome)
     expect(title(events)).toBe(shown)
