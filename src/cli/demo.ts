@@ -10,7 +10,8 @@ import { type DemoFacts, type DemoNodeView, renderDemoScreen, renderWhoGaveWhom,
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from './fail.js'
 import { formatBytes, formatPercent } from './format.js'
 import { chooseMode } from './reporter.js'
-import { untilSignal } from './signals.js'
+import { guardedStderr, writeErr, writeOut } from './output.js'
+import { stopExitCode, untilStopped } from './signals.js'
 import { colourEnabled } from './view/colour.js'
 import { usableWidth } from './view/screen.js'
 import { createViewState, piecesHeld, reduce, type ViewState } from './view/state.js'
@@ -46,36 +47,36 @@ export async function demo (flags: DemoFlags): Promise<number> {
   const fast = flags.fast === true
   const facts: DemoFacts = { peers, fileBytes: size, seederUpload: fast ? 0 : DEMO_SEEDER_UPLOAD, downloaderUpload: fast ? 0 : DEMO_DOWNLOADER_UPLOAD, startedAt: Date.now() }
   const swarm = new SwarmDemo({ peers, size, ...(flags.file !== undefined ? { file: flags.file } : {}), seederUpload: facts.seederUpload, downloaderUpload: facts.downloaderUpload })
-  const stop = untilSignal()
+  const stop = untilStopped((reason) => stopExitCode(reason, EXIT_INTERRUPTED))
   const mode = chooseMode({ json: false }, process.stdout.isTTY === true, process.stderr.isTTY === true)
   const colour = colourEnabled(process.env, process.stderr.isTTY === true)
   let view: TerminalView | null = null
   let ticker: NodeJS.Timeout | null = null
   try {
-    process.stderr.write(`starting a bootstrap node, a seeder and ${peers} downloaders on 127.0.0.1…\n`)
+    writeErr(`starting a bootstrap node, a seeder and ${peers} downloaders on 127.0.0.1…\n`)
     const nodes = await swarm.start()
     const views: DemoNodeView[] = nodes.map((n) => ({ name: n.name, id: n.id, state: watch(n.session, n.role === 'seeder' ? 'share' : 'get') }))
     if (flags.file !== undefined) facts.fileBytes = nodes[0]!.session.meta!.totalBytes
     facts.startedAt = Date.now()
     if (mode === 'terminal') {
-      view = new TerminalView(process.stderr, (s) => renderDemoScreen(views, facts, Date.now(), usableWidth(s.columns), colour).slice(0, s.rows))
+      view = new TerminalView(guardedStderr(), (s) => renderDemoScreen(views, facts, Date.now(), usableWidth(s.columns), colour).slice(0, s.rows))
       view.start()
     } else {
-      ticker = setInterval(() => process.stderr.write(plainLine(views, facts) + '\n'), PLAIN_INTERVAL_MS)
+      ticker = setInterval(() => writeErr(plainLine(views, facts) + '\n'), PLAIN_INTERVAL_MS)
     }
     const finished = swarm.finish()
     finished.catch(() => {}) // handled below
-    const outcome = await Promise.race([finished, stop.signal, giveUp(swarm, fast)])
+    const outcome = await Promise.race([finished, stop.reason, giveUp(swarm, fast)])
     view?.stop()
     if (ticker !== null) clearInterval(ticker)
-    if (typeof outcome === 'string') return EXIT_INTERRUPTED
-    for (const line of report(views, outcome)) process.stdout.write(line + '\n')
+    if ('kind' in outcome) return stopExitCode(outcome, EXIT_INTERRUPTED)
+    for (const line of report(views, outcome)) writeOut(line + '\n')
     return [...outcome.verified.values()].every(Boolean) ? 0 : EXIT_FAILURE
   } finally {
     view?.stop()
     if (ticker !== null) clearInterval(ticker)
-    stop.dispose()
     await swarm.close()
+    stop.dispose()
   }
 }
 

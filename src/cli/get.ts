@@ -6,14 +6,14 @@ import { resolve } from 'node:path'
 import { invalidOption, notWritable, timedOut } from '../errors.js'
 import { parseLink } from '../metadata/link.js'
 import { BitswarmNode } from '../node.js'
-import type { SessionEvents } from '../session/events.js'
+import type { SessionEvents, SessionStats } from '../session/events.js'
 import type { Session } from '../session/session.js'
 import { EXIT_INTERRUPTED } from './fail.js'
 import { type NetworkFlags, toNodeOptions } from './network-options.js'
 import { explainNoPeers } from './no-peers.js'
 import { Reporter } from './reporter.js'
 import { type TransferFlags, toTransferOptions } from './transfer-options.js'
-import { untilSignal } from './signals.js'
+import { stopExitCode, untilStopped } from './signals.js'
 
 export interface GetFlags extends NetworkFlags, TransferFlags {
   output: string
@@ -33,10 +33,15 @@ export async function get (link: string, flags: GetFlags): Promise<number> {
   await ensureWritableFolder(outDir)
   const reporter = new Reporter({ json: flags.json === true, quiet: flags.quiet === true, role: 'get' })
   const node = new BitswarmNode({ ...toNodeOptions(flags), ...toTransferOptions(flags) })
-  const stop = untilSignal()
+  // Stopped before completing: the partial is kept for resuming.
+  const stop = untilStopped((reason) => stopExitCode(reason, EXIT_INTERRUPTED))
+  const stopped = stop.reason.then((reason) => ({ stopped: reason }))
+  let failure: unknown = null
   try {
     reporter.watchNode(node)
-    const session = await node.get(link, { outDir, force: flags.force === true })
+    const started = await Promise.race([node.get(link, { outDir, force: flags.force === true }), stopped])
+    if ('stopped' in started) return stopExitCode(started.stopped, EXIT_INTERRUPTED)
+    const session = started
     reporter.watch(session, link)
     // completed(), not a `done` listener: a peer on the same LAN can deliver a small share
     // while node.get() still waits for its announce to land, before any listener is here.
@@ -44,20 +49,22 @@ export async function get (link: string, flags: GetFlags): Promise<number> {
       session.completed().then(resolve, reject)
       if (timeoutMs !== null) giveUpWhenStalled(session, timeoutMs, reporter, reject)
     })
-    finished.catch(() => {}) // it also rejects when the session closes after a signal won the race
-    const first = await Promise.race([finished, stop.signal])
-    if (typeof first === 'string') return EXIT_INTERRUPTED // a signal: the partial is kept for resuming
+    const first = await Promise.race([finished, stopped])
+    if ('stopped' in first) return stopExitCode(first.stopped, EXIT_INTERRUPTED)
     if (flags.seed !== true) reporter.stop() // the summary; `done` is the last event when the command ends here
     reporter.done({ path: first.path, size: first.totalBytes, downloaded: first.downloaded, uploaded: first.uploaded, seconds: first.seconds })
     if (flags.seed === true) {
       reporter.say('seeding; press Ctrl-C to stop')
-      await stop.signal
+      return stopExitCode((await stopped).stopped, 0) // complete: stopping the seeding is no failure
     }
     return 0
+  } catch (err) {
+    failure = err
+    throw err
   } finally {
-    stop.dispose()
-    reporter.stop()
+    reporter.stop(failure)
     await node.close()
+    stop.dispose()
   }
 }
 
@@ -76,15 +83,21 @@ function giveUpWhenStalled (session: Session, ms: number, reporter: Reporter, re
     }
     if (Date.now() - since < ms) return
     clearInterval(timer)
-    const why = stats.peers > 0 && session.sources.starved
-      ? `${stats.peers} peers connected but none holds any of the ${stats.pieceCount - stats.have} missing pieces (the sharer may be gone)`
-      : stats.peers > 0
-      ? `${stats.peers} peers connected but nothing received for ${ms / 1000} s`
-      : reporter.lastLookup !== null ? explainNoPeers(reporter.lastLookup, 'get') : `no peers found in ${ms / 1000} s`
-    reject(timedOut(why))
+    reject(timedOut(whyStalled(session, stats, ms, reporter)))
   }, STALL_CHECK_MS)
   timer.unref()
   session.once('close', () => clearInterval(timer))
+}
+
+/** What the wait came to, in the words of what did not happen: no peer, no metadata, no
+ *  piece anyone holds, or no bytes. */
+function whyStalled (session: Session, stats: SessionStats, ms: number, reporter: Reporter): string {
+  const seconds = `${ms / 1000} s`
+  if (stats.peers === 0) return reporter.lastLookup !== null ? explainNoPeers(reporter.lastLookup, 'get') : `no peer found in ${seconds}`
+  const connected = `${stats.peers} ${stats.peers === 1 ? 'peer' : 'peers'} connected`
+  if (session.meta === null) return `${connected} but none sent the metadata in ${seconds}`
+  if (session.sources.starved) return `${connected} but none holds any of the ${stats.pieceCount - stats.have} missing pieces (the sharer may be gone)`
+  return `${connected} but nothing received for ${seconds}`
 }
 
 function parseSeconds (text: string): number {

@@ -5,6 +5,8 @@ import { createMetadata } from '../metadata/create.js'
 import { formatLink, parseLink } from '../metadata/link.js'
 import { parseByteSize } from '../metadata/piece-size.js'
 import { formatBytes } from './format.js'
+import { writeOut } from './output.js'
+import { jsonLine, printable } from './printable.js'
 
 export interface InfoFlags {
   json?: boolean
@@ -14,12 +16,12 @@ export interface InfoFlags {
 export async function info (target: string, flags: InfoFlags): Promise<number> {
   const fields = await describe(target, flags)
   if (flags.json === true) {
-    process.stdout.write(JSON.stringify({ event: 'info', ...fields }) + '\n')
+    writeOut(jsonLine({ event: 'info', ...fields }))
     return 0
   }
   for (const [key, value] of Object.entries(fields)) {
-    const shown = typeof value === 'number' && key.endsWith('size') ? `${value} (${formatBytes(value)})` : String(value)
-    process.stdout.write(`${key.padEnd(10)} ${shown}\n`)
+    const shown = typeof value === 'number' && key.endsWith('size') ? `${value} (${formatBytes(value)})` : printable(String(value))
+    writeOut(`${key.padEnd(10)} ${shown}\n`)
   }
   return 0
 }

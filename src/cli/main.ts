@@ -4,10 +4,12 @@ import { Command, CommanderError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { bootstrap } from './bootstrap.js'
 import { demo } from './demo.js'
-import { EXIT_FAILURE, EXIT_USAGE, reportError } from './fail.js'
+import { EXIT_FAILURE, EXIT_OUTPUT_CLOSED, EXIT_USAGE, reportError } from './fail.js'
 import { get } from './get.js'
 import { info } from './info.js'
 import { addNetworkOptions } from './network-options.js'
+import { isClosedPipe, outputs, writeErr, writeOut } from './output.js'
+import { printable } from './printable.js'
 import { share } from './share.js'
 import { addTransferOptions } from './transfer-options.js'
 
@@ -18,7 +20,11 @@ function program (): Command {
     .description('Share files peer to peer: every downloader also serves what it has.')
     .version(version)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'bitswarm: ')) })
+    .configureOutput({
+      writeOut,
+      writeErr,
+      outputError: (text, write) => write(commanderMessage(text))
+    })
 
   addTransferOptions(addNetworkOptions(cli.command('share')
     .description('hash a file or folder, print its link, and seed it until interrupted')
@@ -62,6 +68,15 @@ function program (): Command {
   return cli
 }
 
+const SUGGESTION = '\n(Did you mean '
+
+/** Commander's messages quote the arguments: escaped, so that each stays the line it is;
+ *  its own second line (a suggestion) stays a line. */
+function commanderMessage (text: string): string {
+  const lines = text.replace(/^error: /, 'bitswarm: ').replace(/\n$/, '').split(SUGGESTION)
+  return lines.map(printable).join(SUGGESTION) + '\n'
+}
+
 async function run (command: Promise<number>, json: boolean): Promise<void> {
   try {
     process.exitCode = await command
@@ -69,7 +84,13 @@ async function run (command: Promise<number>, json: boolean): Promise<void> {
     reportError(err, json)
     process.exitCode = EXIT_FAILURE
   }
+  // Whatever the command said after its reader went away was lost: the status says so.
+  const { stdout, stderr } = outputs()
+  if ([stdout.lost, stderr.lost].some((loss) => loss !== null && isClosedPipe(loss))) process.exitCode = EXIT_OUTPUT_CLOSED
 }
+
+// From here on a closed pipe or a hung-up terminal is a lost stream, not a crash.
+outputs()
 
 try {
   await program().parseAsync(process.argv)

@@ -5,20 +5,24 @@
 import { PROGRESS_INTERVAL_MS } from '../constants.js'
 import type { BitswarmNode, LookupReport } from '../node.js'
 import type { Session } from '../session/session.js'
-import type { SessionStats } from '../session/events.js'
+import type { PeerStats, SessionStats } from '../session/events.js'
 import type { Listener, TypedEmitter } from '../typed-emitter.js'
+import { ChangeGate, peersChanged, progressChanged, type ProgressFigures } from './change-gate.js'
+import { toErrorReport } from './fail.js'
 import { formatBytes } from './format.js'
 import { describeReachability, explainNoPeers } from './no-peers.js'
+import { guardedStderr, outputs, writeErr, writeOut } from './output.js'
+import { jsonLine, printable } from './printable.js'
 import { colourEnabled } from './view/colour.js'
 import { renderContentLine, renderStatusLine } from './view/plain.js'
 import { renderScreen, usableWidth } from './view/screen.js'
-import { createViewState, etaSeconds, reduce, type Role, type ViewEvent, type ViewState } from './view/state.js'
+import { createViewState, type Ending, etaSeconds, reduce, type Role, type ViewEvent, type ViewState } from './view/state.js'
 import { renderSummary, summarize } from './view/summary.js'
 import { TerminalView } from './view/terminal-view.js'
 
 /** Plain status lines when standard error is not a terminal (logs, CI). */
 const PLAIN_STATUS_INTERVAL_MS = 2_000
-/** `peers` JSON events at most once a second. */
+/** `peers` JSON events at most once a second (and only when a row changed, or as a heartbeat). */
 const PEERS_EVENT_INTERVAL_MS = 1_000
 /** Lookups reported in plain mode: the third, then every tenth. */
 const LOOKUP_REPORTED = (attempt: number): boolean => attempt === 3 || attempt % 10 === 0
@@ -46,10 +50,11 @@ export class Reporter {
   private state: ViewState | null = null
   private session: Session | null = null
   private view: TerminalView | null = null
-  private lastProgress = 0
-  private lastPeers = 0
+  private lastPlainAt = 0
   private lastPlain = ''
-  private pendingStats: SessionStats | null = null
+  private readonly progressGate = new ChangeGate<ProgressFigures>(progressChanged, PROGRESS_INTERVAL_MS)
+  private readonly peersGate = new ChangeGate<PeerStats[]>(peersChanged, PEERS_EVENT_INTERVAL_MS)
+  private latestStats: SessionStats | null = null
   /** Pieces verified since the last `progress` event, for programs drawing a piece map. */
   private verified: number[] = []
   private stopped = false
@@ -64,14 +69,20 @@ export class Reporter {
 
   /** Data: one JSON event per line on standard output. */
   event (name: string, fields: Record<string, unknown>): void {
-    if (this.mode === 'json') process.stdout.write(JSON.stringify({ event: name, ...fields }) + '\n')
+    if (this.mode === 'json') writeOut(jsonLine({ event: name, ...fields }))
   }
 
-  /** A message for people: in the view while it runs, else a line on standard error. */
+  /** A message for people: in the view while it runs, else a line on standard error. It may
+   *  name a path or carry a peer's words: escaped, it stays one line. */
   say (line: string): void {
+    this.tell(printable(line))
+  }
+
+  /** A line already rendered from spans (escaped, maybe coloured). */
+  private tell (line: string): void {
     if (this.mode === 'json' || this.mode === 'quiet') return
     if (this.view?.running === true && this.state !== null) reduce(this.state, { type: 'notice', data: { message: line } })
-    else process.stderr.write(line + '\n')
+    else writeErr(line + '\n')
   }
 
   private announced: (() => void) | null = null
@@ -116,8 +127,11 @@ export class Reporter {
     }
     this.catchUp(session)
     if (this.mode === 'terminal') {
-      this.view = new TerminalView(process.stderr, (size) => renderScreen(state, size, this.colour))
-      this.view.start()
+      const view = new TerminalView(guardedStderr(), (size) => renderScreen(state, size, this.colour))
+      this.view = view
+      view.start()
+      // A terminal that hung up shows nothing more: no redraws into the void.
+      this.unsubscribers.push(outputs().stderr.onLost(() => view.stop()))
     }
     this.flushAnnounced()
   }
@@ -126,14 +140,15 @@ export class Reporter {
    *  goes on seeding, a line (or a notice in the view) for people. */
   done (fields: { path: string, size: number, downloaded: number, uploaded: number, seconds: number }): void {
     this.event('done', fields)
-    if (this.mode === 'quiet') process.stdout.write(fields.path + '\n')
+    if (this.mode === 'quiet') writeOut(printable(fields.path) + '\n')
     if (this.stopped) return // the summary said it all
     this.say(`done: ${fields.path} (${formatBytes(fields.size)} in ${fields.seconds.toFixed(1)} s, ` +
       `${formatBytes(fields.downloaded)} down, ${formatBytes(fields.uploaded)} up)`)
   }
 
-  /** The command ends: the view closes (cursor and screen restored) and the summary follows. */
-  stop (): void {
+  /** The command ends: the view closes (cursor and screen restored) and the summary follows.
+   *  `failure` is what ended it, if an error did: the summary says timed out or failed. */
+  stop (failure: unknown = null): void {
     if (!this.stopped && this.session !== null) this.finalFigures(this.session)
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
     if (this.stopped) return
@@ -141,9 +156,10 @@ export class Reporter {
     this.view?.stop()
     const state = this.state
     if (state === null) return
+    if (failure !== null) reduce(state, { type: 'end', data: endingOf(failure) })
     const now = Date.now()
     if (this.mode === 'json') {
-      this.flushProgress()
+      this.writeProgress(true)
       const { name, path, ...figures } = summarize(state, now)
       this.event('summary', { ...figures, averageDownloadRate: Math.round(figures.averageDownloadRate), averageUploadRate: Math.round(figures.averageUploadRate) })
       return
@@ -151,11 +167,11 @@ export class Reporter {
     if (this.mode === 'quiet') return
     if (this.mode === 'terminal') {
       const hidden = state.warningCount - state.warnings.length
-      if (hidden > 0) process.stderr.write(`(${hidden} earlier warnings not shown)\n`)
-      for (const message of state.warnings) process.stderr.write(`warning: ${message}\n`)
+      if (hidden > 0) writeErr(`(${hidden} earlier warnings not shown)\n`)
+      for (const message of state.warnings) writeErr(`warning: ${printable(message)}\n`)
     }
     const width = this.mode === 'terminal' ? usableWidth(process.stderr.columns ?? 80) : null
-    for (const line of renderSummary(state, now, width, this.colour)) process.stderr.write(line + '\n')
+    for (const line of renderSummary(state, now, width, this.colour)) writeErr(line + '\n')
   }
 
   private listen<E extends object, K extends keyof E & string> (emitter: TypedEmitter<E>, event: K, listener: Listener<E[K]>): void {
@@ -185,27 +201,24 @@ export class Reporter {
       case 'warning': this.event('warning', { ...event.data }); break
       case 'piece-verified': this.verified.push(event.data.piece); break
       case 'stats':
-        this.pendingStats = event.data
-        if (now - this.lastProgress >= PROGRESS_INTERVAL_MS) this.flushProgress()
+        this.latestStats = event.data
+        this.writeProgress(false)
         break
       case 'peer-stats':
-        if (now - this.lastPeers < PEERS_EVENT_INTERVAL_MS) break
-        this.lastPeers = now
-        this.event('peers', { peers: event.data })
+        if (this.peersGate.admit(event.data, now)) this.event('peers', { peers: event.data })
         break
-      case 'done': this.flushProgress(); break
+      case 'done': this.writeProgress(true); break
       default: break
     }
   }
 
-  /** The latest stats as a `progress` event, if not sent yet. */
-  private flushProgress (): void {
-    const stats = this.pendingStats
+  /** The latest stats as a `progress` event when they changed (or as a heartbeat); `final`:
+   *  the last one, written whenever it says something new. */
+  private writeProgress (final: boolean): void {
+    const stats = this.latestStats
     if (stats === null) return
-    this.pendingStats = null
-    this.lastProgress = Date.now()
     const eta = etaSeconds(this.state!)
-    this.event('progress', {
+    const figures: ProgressFigures = {
       have: stats.have,
       pieces: stats.pieceCount,
       downloaded: stats.downloaded,
@@ -215,26 +228,30 @@ export class Reporter {
       peers: stats.peers,
       hashFailures: stats.hashFailures,
       eta: eta === null ? null : Math.ceil(eta),
-      verified: this.verified.splice(0),
+      verified: [...this.verified],
       partial: stats.partial
-    })
+    }
+    const now = Date.now()
+    if (!(final ? this.progressGate.admitFinal(figures, now) : this.progressGate.admit(figures, now))) return
+    this.verified = []
+    this.event('progress', { ...figures })
   }
 
   private plain (event: ViewEvent, state: ViewState): void {
     switch (event.type) {
-      case 'metadata': this.say(renderContentLine(state)); break
+      case 'metadata': this.tell(renderContentLine(state)); break
       case 'peer-add': this.say(`peer ${event.data.id.slice(0, 8)} connected`); break
       case 'peer-remove': this.say(`peer ${event.data.id.slice(0, 8)} left (${event.data.reason})`); break
       case 'warning': this.say(`warning: ${event.data.message}`); break
       case 'stats': {
         const now = Date.now()
-        if (now - this.lastProgress < PLAIN_STATUS_INTERVAL_MS) break
+        if (now - this.lastPlainAt < PLAIN_STATUS_INTERVAL_MS) break
         const line = renderStatusLine(state, this.colour)
         // An idle seeder says nothing new: no line until something changes.
         if (line === this.lastPlain) break
-        this.lastProgress = now
+        this.lastPlainAt = now
         this.lastPlain = line
-        this.say(line)
+        this.tell(line)
         break
       }
       default: break
@@ -264,4 +281,8 @@ export class Reporter {
     for (const id of session.peers.keys()) this.apply({ type: 'peer-add', data: { id } })
     this.apply({ type: 'stats', data: session.stats() })
   }
+}
+
+function endingOf (failure: unknown): Ending {
+  return { outcome: toErrorReport(failure).code === 'ERR_TIMEOUT' ? 'timed-out' : 'failed' }
 }

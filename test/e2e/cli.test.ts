@@ -3,6 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { HEARTBEAT_MS } from '../../src/cli/change-gate.js'
 import { runCli, startCli, useCliNetwork } from '../helpers/cli.js'
 import { sha256File, writeRandomFile } from '../helpers/files.js'
 
@@ -98,6 +99,45 @@ describe('bitswarm CLI end to end', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(result.stderr).toContain(code)
     expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('a path holding a newline and an escape sequence is one error line, escaped (and exact in JSON)', async () => {
+    const path = '/nonexistent/a\nbitswarm: all good [ERR_NONE]\x1b[2J'
+    const text = await runCli(['share', path, '--host', '127.0.0.1'])
+    expect(text.code).toBe(1)
+    expect(text.stderr).toBe('bitswarm: no such file or folder: /nonexistent/a\\nbitswarm: all good [ERR_NONE]\\x1b[2J [ERR_NOT_FOUND]\n')
+    const json = await runCli(['share', path, '--host', '127.0.0.1', '--json'])
+    expect(json.code).toBe(1)
+    expect(json.stdout.split('\n')).toHaveLength(2) // one line and its end
+    expect(JSON.parse(json.stdout)).toEqual({ event: 'error', code: 'ERR_NOT_FOUND', message: `no such file or folder: ${path}` })
+  })
+
+  it(`an idle seeder in --json mode repeats its progress once per ${HEARTBEAT_MS / 1000} s, not five times a second`, async () => {
+    const source = join(network.dir.path, 'idle.bin')
+    await writeRandomFile(source, 64 * 1024)
+    const share = startCli(['share', source, '--json', ...net()])
+    // Read until two progress lines in a row say the same: the heartbeat repeating an idle state.
+    const seen: Array<{ at: number, line: string, event: string }> = []
+    let previous: { at: number, line: string } | null = null
+    let repeat: { at: number, line: string } | null = null
+    while (repeat === null && seen.length < 100) {
+      const line = await share.nextLine(2 * HEARTBEAT_MS)
+      const entry = { at: Date.now(), line, event: (JSON.parse(line) as { event: string }).event }
+      seen.push(entry)
+      if (entry.event !== 'progress') continue
+      if (previous !== null && previous.line === line) repeat = entry
+      else previous = entry
+    }
+    expect(repeat, seen.map((e) => e.line).join('\n')).not.toBeNull()
+    const between = seen.filter((e) => e.at > previous!.at && e.at < repeat!.at)
+    expect(repeat!.at - previous!.at).toBeGreaterThanOrEqual(HEARTBEAT_MS - 500)
+    expect(between.filter((e) => e.event === 'progress')).toHaveLength(0)
+    expect(between.filter((e) => e.event === 'peers').length).toBeLessThanOrEqual(1) // its own heartbeat
+    const idle = JSON.parse(repeat!.line) as { have: number, pieces: number }
+    expect(idle).toMatchObject({ event: 'progress', downloaded: 0, uploaded: 0, peers: 0, downloadRate: 0, uploadRate: 0 })
+    expect(idle.have).toBe(idle.pieces)
+    share.kill('SIGTERM')
+    expect((await share.exit).code).toBe(0)
   })
 
   it('refuses to start a second bootstrap node on a port in use, with one line', async () => {

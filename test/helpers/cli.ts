@@ -14,6 +14,8 @@ export interface CliProcess {
   /** Resolves with each line of standard output, in order. */
   nextLine: (timeoutMs?: number) => Promise<string>
   stderr: () => string
+  /** Resolves with standard error so far once `test` holds for it. */
+  waitForStderr: (test: (stderr: string) => boolean, what: string, timeoutMs?: number) => Promise<string>
   exit: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
   /** Sends a signal to this process only (by its PID). */
   kill: (signal?: NodeJS.Signals) => void
@@ -29,7 +31,11 @@ export function startCli (args: string[], env: NodeJS.ProcessEnv = {}): CliProce
     else lines.push(line)
   })
   let err = ''
-  child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString() })
+  const stderrWatchers = new Set<() => void>()
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString()
+    for (const watcher of [...stderrWatchers]) watcher()
+  })
   const exit = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }))
   return {
     child,
@@ -44,6 +50,23 @@ export function startCli (args: string[], env: NodeJS.ProcessEnv = {}): CliProce
       })
     },
     stderr: () => err,
+    waitForStderr: async (test, what, timeoutMs = 30_000) => {
+      if (test(err)) return err
+      return await new Promise<string>((resolve, reject) => {
+        const done = (failure: Error | null): void => {
+          clearTimeout(timer)
+          stderrWatchers.delete(watch)
+          child.off('exit', onExit)
+          if (failure === null) resolve(err)
+          else reject(failure)
+        }
+        const timer = setTimeout(() => done(new Error(`${what}: not on standard error within ${timeoutMs} ms: ${err}`)), timeoutMs)
+        const onExit = (): void => done(new Error(`${what}: exited first; stderr: ${err}`))
+        const watch = (): void => { if (test(err)) done(null) }
+        stderrWatchers.add(watch)
+        child.once('exit', onExit)
+      })
+    },
     exit,
     kill: (signal = 'SIGTERM') => { if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, signal) }
   }
@@ -81,5 +104,51 @@ export function useCliNetwork (): { readonly dir: TempDir, readonly address: str
     get dir () { return dir! },
     get address () { return address },
     net: () => ['--bootstrap', address, '--host', '127.0.0.1']
+  }
+}
+
+export interface PipedRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  /** What the pipe's reader printed. */
+  stdout: string
+  stderr: string
+}
+
+/** Runs the CLI with its standard output (and with `both`, its standard error) into a shell
+ *  pipe to `reader`, as `bitswarm … | head -1` does. The status is the CLI's own (bash execs
+ *  into it); past `timeoutMs` it is killed by its PID and this rejects. */
+export async function runCliIntoPipe (args: string[], opts: { reader?: string, both?: boolean, timeoutMs?: number } = {}): Promise<PipedRun> {
+  const redirect = `> >(${opts.reader ?? 'head -1'})${opts.both === true ? ' 2>&1' : ''}`
+  const child = spawn('bash', ['-c', `exec "$@" ${redirect}`, 'bash', process.execPath, BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString() })
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
+  const timeoutMs = opts.timeoutMs ?? 30_000
+  const timer = setTimeout(() => { if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL') }, timeoutMs)
+  try {
+    const [code, signal] = await once(child, 'close') as [number | null, NodeJS.Signals | null]
+    if (signal === 'SIGKILL') throw new Error(`still running after ${timeoutMs} ms; stderr: ${stderr}`)
+    return { code, signal, stdout, stderr }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export interface TerminalCli {
+  exit: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
+  /** Sends a signal to this process only (by its PID). */
+  kill: (signal: NodeJS.Signals) => void
+}
+
+/** Starts the CLI with `fd` (a terminal, see openTerminal) as its standard input, output and
+ *  error. It stays this process's child, so its exit status is known whatever the terminal does. */
+export function startCliOnTerminal (args: string[], fd: number, env: NodeJS.ProcessEnv = {}): TerminalCli {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: [fd, fd, fd], env: { ...process.env, TERM: 'xterm-256color', ...env } })
+  const exit = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }))
+  return {
+    exit,
+    kill: (signal) => { if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, signal) }
   }
 }

@@ -3,6 +3,7 @@
 
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { closeSync, constants, openSync } from 'node:fs'
 import { readFile, readlink } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { BIN } from './cli.js'
@@ -22,7 +23,7 @@ export interface PtyProcess {
   resize: (columns: number, rows: number) => Promise<void>
   exit: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
   /** Stops `script` (and so the CLI under it) by its PID. */
-  kill: () => void
+  kill: (signal?: NodeJS.Signals) => void
 }
 
 const quote = (arg: string): string => `'${arg.replace(/'/g, "'\\''")}'`
@@ -31,6 +32,11 @@ export function startInPty (args: string[], size: { columns: number, rows: numbe
   // The size is set inside the pseudo-terminal before the CLI starts, so it reads it as a
   // real terminal's (TIOCGWINSZ).
   const command = `stty cols ${size.columns} rows ${size.rows}; exec ${[process.execPath, BIN, ...args].map(quote).join(' ')}`
+  return startShellInPty(command, size, env)
+}
+
+/** A shell command under `script`, its terminal replayed into a virtual one. */
+function startShellInPty (command: string, size: { columns: number, rows: number }, env: NodeJS.ProcessEnv = {}): PtyProcess {
   const child: ChildProcessWithoutNullStreams = spawn('script', ['-qfec', command, '/dev/null'], {
     env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: undefined, FORCE_COLOR: undefined, ...env }
   })
@@ -81,6 +87,35 @@ export function startInPty (args: string[], size: { columns: number, rows: numbe
     type: (keys) => { child.stdin.write(keys) },
     resize,
     exit,
-    kill: () => { if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM') }
+    kill: (signal = 'SIGTERM') => { if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, signal) }
+  }
+}
+
+export interface Terminal {
+  /** The terminal device (/dev/pts/N), open read-write: stdio for a process started on it. */
+  fd: number
+  screen: VirtualTerminal
+  waitForScreen: PtyProcess['waitForScreen']
+  /** Closes the terminal as a closed window does: `script`, which holds its other side, is
+   *  killed (by its PID), and the device hangs up. */
+  hangUp: () => Promise<void>
+}
+
+/** A terminal of `size` with nothing running on it but a placeholder (`sleep`): a process
+ *  given its `fd` writes to it without being in its session, so no SIGHUP reaches it when
+ *  the terminal goes (a background job, a shell that ignores SIGHUP). */
+export async function openTerminal (size: { columns: number, rows: number }): Promise<Terminal> {
+  const pty = startShellInPty(`stty cols ${size.columns} rows ${size.rows}; tty; exec sleep 300`, size)
+  const [device] = await pty.waitForScreen((s) => /^\/dev\/pts\/\d+$/.test(s.lines()[0] ?? ''), 'the terminal device')
+  const fd = openSync(device!, constants.O_RDWR | constants.O_NOCTTY)
+  return {
+    fd,
+    screen: pty.screen,
+    waitForScreen: pty.waitForScreen,
+    hangUp: async () => {
+      closeSync(fd)
+      pty.kill('SIGKILL')
+      await pty.exit
+    }
   }
 }

@@ -10,9 +10,16 @@ const WARNINGS_KEPT = 5
 
 export type Role = 'get' | 'share'
 
+/** How the command ended when it did not end by completing or by being stopped: its own
+ *  give-up (--timeout) or a failure (its error line follows the summary). */
+export interface Ending {
+  outcome: 'timed-out' | 'failed'
+}
+
 export type ViewEvent =
   | { [K in keyof SessionEvents]: { type: K, data: SessionEvents[K] } }[keyof SessionEvents]
   | { type: 'notice', data: { message: string } }
+  | { type: 'end', data: Ending }
 
 /** Bytes exchanged with one peer over every connection of this run. */
 export interface PeerTotals {
@@ -40,6 +47,7 @@ export interface ViewState {
   hashFailures: number
   done: SessionEvents['done'] | null
   error: string | null
+  ending: Ending | null
   /** The latest message for people (why there are no peers, warnings, hints). */
   notice: string | null
   warnings: string[]
@@ -62,6 +70,7 @@ export function createViewState (role: Role, link: string, now: number): ViewSta
     hashFailures: 0,
     done: null,
     error: null,
+    ending: null,
     notice: null,
     warnings: [],
     warningCount: 0
@@ -113,6 +122,9 @@ export function reduce (state: ViewState, event: ViewEvent): ViewState {
       break
     case 'notice':
       state.notice = event.data.message
+      break
+    case 'end':
+      state.ending = event.data
       break
     case 'close':
       break

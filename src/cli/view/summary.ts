@@ -7,7 +7,10 @@ import { fitLine, joinSpans, type Span, span, spansWidth } from './text.js'
 const LABEL_CELLS = 14
 
 export interface Summary {
-  outcome: 'complete' | 'interrupted' | 'stopped' | 'failed'
+  /** complete: every piece verified; stopped: a share ended (it has no end of its own);
+   *  interrupted: a download stopped by a signal or a closed output, resumable; timed-out:
+   *  --timeout gave up; failed: an error ended it. */
+  outcome: 'complete' | 'interrupted' | 'stopped' | 'timed-out' | 'failed'
   name: string | null
   path: string | null
   /** From the start of the view to now. */
@@ -30,6 +33,8 @@ export interface Summary {
   hashFailures: number
   have: number
   pieceCount: number
+  /** Peers this run was ever connected to. */
+  peersSeen: number
 }
 
 export function summarize (state: ViewState, now: number): Summary {
@@ -45,8 +50,7 @@ export function summarize (state: ViewState, now: number): Summary {
   const received = totals.reduce((sum, t) => sum + t.downloaded, 0)
   const fromOthers = totals.filter((t) => !t.seed).reduce((sum, t) => sum + t.downloaded, 0)
   return {
-    // A share holds everything from the start: it ends by stopping, never by completing.
-    outcome: state.error !== null ? 'failed' : state.role === 'share' ? 'stopped' : done !== null ? 'complete' : 'interrupted',
+    outcome: outcome(state),
     name: state.content?.name ?? null,
     path: done?.path ?? null,
     seconds,
@@ -61,8 +65,17 @@ export function summarize (state: ViewState, now: number): Summary {
     fromOthers: received > 0 ? fromOthers / received : null,
     hashFailures: state.hashFailures,
     have: piecesHeld(state),
-    pieceCount: state.content?.pieceCount ?? 0
+    pieceCount: state.content?.pieceCount ?? 0,
+    peersSeen: totals.length
   }
+}
+
+function outcome (state: ViewState): Summary['outcome'] {
+  if (state.ending !== null) return state.ending.outcome
+  if (state.error !== null) return 'failed'
+  // A share holds everything from the start: it ends by stopping, never by completing.
+  if (state.role === 'share') return 'stopped'
+  return state.done !== null ? 'complete' : 'interrupted'
 }
 
 /** The summary as lines fitted to `width`: a row whose facts do not fit goes on over more
@@ -113,11 +126,22 @@ function pack (parts: Span[][], width: number): Array<{ first: boolean, spans: S
 
 function title (s: Summary): Span[][] {
   const name = s.name ?? 'the download'
-  const at = s.pieceCount === 0 ? ' before its metadata arrived' : ` at ${formatPercent(s.have, s.pieceCount)}`
+  const at = ` at ${formatPercent(s.have, s.pieceCount)}`
+  const resumes = words('(it resumes on the next get)')
+  // No metadata, no payload: before it, nothing was downloaded.
+  const early = (mark: Span, text: string): Span[][] => [[mark, span(text)], ...words('nothing downloaded')]
   switch (s.outcome) {
     case 'complete': return [[span('✔ ', 'green'), span(name, 'bold')], [span('complete')]]
-    case 'failed': return [[span('✘ ', 'red'), span(name, 'bold')], [span(`failed${at}`)]]
     case 'stopped': return [[span('■ ', 'magenta'), span('stopped sharing')], [span(name, 'bold')]]
-    case 'interrupted': return [[span('■ ', 'yellow'), span(name, 'bold')], [span(`interrupted${at}`)], ...words('(it resumes on the next get)')]
+    case 'failed':
+      if (s.name === null) return early(span('✘ ', 'red'), 'failed before the metadata arrived;')
+      return [[span('✘ ', 'red'), span(name, 'bold')], [span(`failed${at}`)]]
+    case 'timed-out':
+      // What the wait came to: no peer at all, peers without the metadata, or a stalled download.
+      if (s.name === null) return early(span('✘ ', 'red'), s.peersSeen === 0 ? 'timed out: no peer reached;' : 'timed out: no peer sent the metadata;')
+      return [[span('✘ ', 'red'), span(name, 'bold')], [span(`timed out${at}${s.downloaded === 0 ? ', nothing received' : ''}`)], ...resumes]
+    case 'interrupted':
+      if (s.name === null) return early(span('■ ', 'yellow'), 'interrupted before the metadata arrived;')
+      return [[span('■ ', 'yellow'), span(name, 'bold')], [span(`interrupted${at}`)], ...resumes]
   }
 }

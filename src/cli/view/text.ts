@@ -1,6 +1,7 @@
 // Lines as styled spans, measured in terminal cells: the view fits every line to the
 // width before it adds any escape code, so colour never changes what fits.
 
+import { printable } from '../printable.js'
 import { colour, type Style } from './colour.js'
 
 export interface Span {
@@ -9,9 +10,6 @@ export interface Span {
 }
 
 const ELLIPSIS = '…'
-/** C0, DEL and C1 controls: a share's name comes from whoever made the link, and must not
- *  move the cursor or change the terminal. */
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[78]|\x1b\][^\x07]*\x07/g
 /** Combining marks and zero-width joiners/selectors take no cell. */
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200d\ufe00-\ufe0f]$/u
@@ -20,8 +18,10 @@ const WIDE = /^[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaf
 
 export const span = (text: string, style?: Style): Span => style === undefined ? { text } : { text, style }
 
+/** A share's name comes from whoever made the link, and must not move the cursor or change
+ *  the terminal: its control characters are shown as escapes, as on every other line. */
 export function sanitize (text: string): string {
-  return text.replace(CONTROLS, '?')
+  return printable(text)
 }
 
 export function stripAnsi (text: string): string {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { chooseMode, Reporter } from '../../../src/cli/reporter.js'
+import { timedOut } from '../../../src/errors.js'
 import type { SessionEvents } from '../../../src/session/events.js'
 import type { Session } from '../../../src/session/session.js'
 import { TypedEmitter } from '../../../src/typed-emitter.js'
@@ -68,5 +69,33 @@ describe('JSON events', () => {
     expect(lines.at(-1)).toMatchObject({ event: 'done', path: '/x/a.bin' })
     expect(lines[0]).toMatchObject({ event: 'progress' })
     expect(lines.find((l) => l.event === 'ready')).toMatchObject({ link: LINK, name: 'a.bin', pieces: 4 })
+  })
+
+  it('an idle minute: a progress and a peers line every 5 s, the stats arriving five times a second', () => {
+    const session = new FakeSession()
+    const reporter = new Reporter({ json: true, role: 'share' })
+    reporter.watch(session as unknown as Session, LINK)
+    const idle = stats({ pieceCount: 4, have: 4, peers: 1 })
+    for (let t = 0; t <= 60_000; t += 200) {
+      vi.setSystemTime(T0 + t)
+      session.send('stats', idle)
+      if (t % 1000 === 0) session.send('peer-stats', [peer('ab', { uploaded: 4096, rtt: 20 + (t % 3000) / 1000 })])
+    }
+    // The catch-up line, the first idle one a tick later (t = 200 ms), then one per
+    // HEARTBEAT_MS until 55.2 s; a peers line at 0 s, then every 5 s until 60 s.
+    expect(lines.filter((l) => l.event === 'progress')).toHaveLength(2 + 11)
+    expect(lines.filter((l) => l.event === 'peers')).toHaveLength(1 + 12)
+    const before = lines.length
+    reporter.stop()
+    // Nothing changed since the last progress line: no final one, only the summary.
+    expect(lines.slice(before)).toEqual([expect.objectContaining({ event: 'summary', outcome: 'stopped' })])
+  })
+
+  it('a give-up by --timeout ends with the summary\'s outcome `timed-out`', () => {
+    const session = new FakeSession()
+    const reporter = new Reporter({ json: true, role: 'get' })
+    reporter.watch(session as unknown as Session, LINK)
+    reporter.stop(timedOut('no peer found in 4 s'))
+    expect(lines.at(-1)).toMatchObject({ event: 'summary', outcome: 'timed-out', downloaded: 0, peersSeen: 0 })
   })
 })

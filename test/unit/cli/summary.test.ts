@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { BitswarmError } from '../../../src/errors.js'
 import type { ViewEvent } from '../../../src/cli/view/state.js'
 import { renderSummary, summarize } from '../../../src/cli/view/summary.js'
 import { stripAnsi, visibleWidth } from '../../../src/cli/view/text.js'
@@ -64,6 +65,26 @@ describe('summary', () => {
     const state = fold(RECORDED.slice(0, 6))
     expect(summarize(state, T0 + 1000).outcome).toBe('interrupted')
     expect(stripAnsi(renderSummary(state, T0 + 1000, 79, true)[0]!)).toMatch(/holiday\.mp4 interrupted at 0%/)
+  })
+
+  const TIMED_OUT: ViewEvent = { type: 'end', data: { outcome: 'timed-out' } }
+  const title = (events: ViewEvent[]): string => stripAnsi(renderSummary(fold(events), T0 + 4000, null, false)[0]!)
+
+  it.each([
+    ['no peer ever connected', [TIMED_OUT], 'timed-out', '✘ timed out: no peer reached; nothing downloaded'],
+    ['a peer that never sent the metadata', [{ type: 'peer-add', data: { id: SEED } }, TIMED_OUT] as ViewEvent[], 'timed-out', '✘ timed out: no peer sent the metadata; nothing downloaded'],
+    ['the metadata, then nothing', [...RECORDED.slice(0, 3), TIMED_OUT], 'timed-out', '✘ holiday.mp4 timed out at 0%, nothing received (it resumes on the next get)'],
+    ['a stall after some pieces', [...RECORDED.slice(0, 5), { type: 'stats', data: stats({ have: 4, pieceCount: 16, downloaded: MiB }) }, TIMED_OUT] as ViewEvent[], 'timed-out', '✘ holiday.mp4 timed out at 25% (it resumes on the next get)'],
+    ['a signal before the metadata', [], 'interrupted', '■ interrupted before the metadata arrived; nothing downloaded'],
+    ['a failure before the metadata', [{ type: 'end', data: { outcome: 'failed' } }] as ViewEvent[], 'failed', '✘ failed before the metadata arrived; nothing downloaded']
+  ])('a download that ends by %s: outcome %s, a title that says so', (_what, events, outcome, shown) => {
+    expect(summarize(fold(events), T0 + 4000).outcome).toBe(outcome)
+    expect(title(events)).toBe(shown)
+  })
+
+  it('the command\'s own ending outranks a share stopping and a session error', () => {
+    expect(summarize(fold([metadata(4), TIMED_OUT], 'share'), T0).outcome).toBe('timed-out')
+    expect(summarize(fold([{ type: 'error', data: new BitswarmError('ERR_IO', 'disk full') }]), T0).outcome).toBe('failed')
   })
 
   it.each([40, 80, 200])('renders every figure within %i columns', (columns) => {
