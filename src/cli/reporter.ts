@@ -273,8 +273,10 @@ export class Reporter {
       this.apply({ type: 'metadata', data: { infoHash: session.infoHash.toString('hex'), name: meta.name, totalBytes: meta.totalBytes, pieceCount: meta.pieceCount, pieceSize: meta.pieceSize } })
       // A seeder holds every piece: the stats below say so without a list of them.
       const have = session.transfer?.downloader.have
-      for (let piece = 0; have !== undefined && !have.complete && piece < meta.pieceCount; piece++) {
-        if (have.has(piece)) this.apply({ type: 'piece-verified', data: { piece, from: null } })
+      if (have !== undefined && !have.complete) {
+        for (let piece = 0; piece < meta.pieceCount; piece++) {
+          if (have.has(piece)) this.apply({ type: 'piece-verified', data: { piece, from: null } })
+        }
       }
     }
     this.apply({ type: 'status', data: { status: session.status, previous: session.status } })

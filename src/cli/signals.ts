@@ -37,15 +37,15 @@ export function stopExitCode (reason: StopReason, onSignal: number): number {
 /** Watches for a reason to stop; `exitCode` is the status the command exits with for it,
  *  used when the deadline cuts the close short. */
 export function untilStopped (exitCode: (reason: StopReason) => number): StopWatch {
-  let resolve: (reason: StopReason) => void = () => {}
-  const reason = new Promise<StopReason>((r) => { resolve = r })
+  let settle: (reason: StopReason) => void = () => {}
+  const reason = new Promise<StopReason>((resolve) => { settle = resolve })
   let stopping = false
   let finished = false
 
   const stop = (why: StopReason): void => {
     if (stopping) return
     stopping = true
-    resolve(why)
+    settle(why)
     setTimeout(() => {
       // After dispose() the command had closed everything it knows of: something else (a
       // file still being hashed) held the process, and there is nothing to report.

@@ -49,7 +49,6 @@ export interface SessionOptions {
   network?: SessionNetwork
 }
 
-
 /** The node's byte-rate limits, shared by all its sessions and peers. */
 export interface TransferLimits {
   upload: TokenBucket

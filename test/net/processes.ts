@@ -73,6 +73,7 @@ export class NsProcess {
     const i = this.events.findIndex(match)
     return i < 0 ? null : (this.eventTimes[i]! - this.startedAt) / 1000
   }
+
   stderr (): string { return this.stderrTail }
 
   /** The first event (from index `since` on) for which `match` is true, waiting at most

@@ -110,7 +110,7 @@ describe('TokenBucket', () => {
   })
 
   it('takes nothing when tryTake fails', () => {
-    let now = 0
+    const now = 0
     const bucket = new TokenBucket({ rate: 1000, burst: 2000, now: () => now })
     bucket.take(1500)
     expect(bucket.tryTake(1000)).toBe(false)
@@ -164,7 +164,7 @@ describe('TokenBucket', () => {
   })
 
   it('lifts the limit with setRate(0) and starts full when limited again', () => {
-    let now = 0
+    const now = 0
     const bucket = new TokenBucket({ rate: 1000, burst: 1000, now: () => now })
     bucket.take(5000)
     bucket.setRate(0)

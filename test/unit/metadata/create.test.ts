@@ -145,7 +145,7 @@ describe('createMetadata of a folder', () => {
       'a/z.bin': randomBytes(30_000),
       'a/b/c.bin': randomBytes(5_000),
       '.hidden': randomBytes(7),
-      'empty': Buffer.alloc(0),
+      empty: Buffer.alloc(0),
       'B.txt': randomBytes(3),
       'é.txt': randomBytes(17_000)
     }
