@@ -31,7 +31,8 @@ export interface NodeOptions {
    *  nodes try to reach it); true or false overrides what it would find. */
   firewalled?: boolean
   /** Whether a reachable node relays connections for peers that cannot reach each other
-   *  (default true; the relayed bytes stay end-to-end encrypted). */
+   *  (default true; the relayed bytes stay end-to-end encrypted). UDX forwards them natively,
+   *  so they are not counted under `uploadLimit`. The node still uses relays itself. */
   relay?: boolean
   /** Connections kept at once, inbound and outbound (MAX_PEERS). */
   maxPeers?: number
@@ -122,7 +123,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
         if (payload !== null) this.inboundAttempts++ // null: one of our own dials
         return false
       },
-      ...(opts.relay !== false ? { relayThrough: (force: boolean) => chooseRelay(force, this.nat, this.relayCandidates()) } : {}),
+      relayThrough: (force: boolean) => chooseRelay(force, this.nat, this.relayCandidates()),
       ...(opts.backoffs !== undefined ? { backoffs: opts.backoffs, jitter: 0 } : {})
     })
     this.swarm.on('connection', (conn: SecretStream) => this.onConnection(conn))
@@ -187,7 +188,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     if (this.opts.firewalled === undefined) await probeReachability(dht)
     if (this.nat === 'open' && this.opts.relay !== false) this.relay = new RelayService(dht)
     // Only on a private network: on the public DHT anyone could announce as a relay.
-    if (this.nat !== 'open' && this.opts.relay !== false && this.opts.bootstrap !== undefined) {
+    if (this.nat !== 'open' && this.opts.bootstrap !== undefined) {
       void findRelays(dht).then((keys) => { this.networkRelays = keys }, () => {})
     }
     this.emit('ready', { publicKey: this.publicKey.toString('hex'), nat: this.nat, relay: this.relay !== null })

@@ -10,6 +10,7 @@ export interface NetworkFlags {
   bootstrap?: string
   host?: string
   firewalled?: boolean
+  relay?: boolean
   json?: boolean
 }
 
@@ -19,6 +20,7 @@ export function addNetworkOptions (command: Command): Command {
     .addOption(new Option('--host <ip>', 'address the DHT binds to (e.g. 127.0.0.1)').env('BITSWARM_HOST'))
     .addOption(new Option('--firewalled', 'treat this node as behind a NAT (default: the DHT finds out)'))
     .addOption(new Option('--no-firewalled', 'treat this node as directly reachable (default: the DHT finds out)'))
+    .addOption(new Option('--no-relay', 'never relay connections between other peers (a reachable node does by default; relayed bytes are not counted under --upload-limit)'))
     .option('--json', 'print one JSON event per line on standard output')
 }
 
@@ -30,6 +32,7 @@ export function toNodeOptions (flags: NetworkFlags): NodeOptions {
     opts.host = flags.host
   }
   if (flags.firewalled !== undefined) opts.firewalled = flags.firewalled
+  if (flags.relay === false) opts.relay = false
   return opts
 }
 

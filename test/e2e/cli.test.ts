@@ -40,6 +40,16 @@ describe('bitswarm CLI end to end', () => {
     expect((await share.exit).code).toBe(0)
   })
 
+  it('share --no-relay: a reachable node that relays for nobody says so', async () => {
+    const source = join(network.dir.path, 'no-relay.bin')
+    await writeRandomFile(source, 64 * 1024)
+    const share = startCli(['share', source, '--json', '--no-relay', ...net()])
+    expect((JSON.parse(await share.nextLine()) as { event: string }).event).toBe('ready')
+    expect(JSON.parse(await share.nextLine())).toEqual({ event: 'announced', nat: 'open', relay: false })
+    share.kill('SIGTERM')
+    expect((await share.exit).code).toBe(0)
+  })
+
   it('share --json says when it is announced and how it can be reached; get\'s peer rows carry rtt, bytes in flight and the route', async () => {
     const source = join(network.dir.path, 'route.bin')
     const digest = await writeRandomFile(source, 2 * MiB)
