@@ -5,7 +5,7 @@ import DHT from 'hyperdht'
 import Hyperswarm from 'hyperswarm'
 import type { PeerDiscovery, SecretStream } from 'hyperswarm'
 import { DISCOVERY_REFRESH_MAX_MS, DISCOVERY_REFRESH_MS, MAX_PARALLEL_DIALS, MAX_PEERS } from './constants.js'
-import { bootstrapUnreachable, closed } from './errors.js'
+import { bootstrapUnreachable, closed, timedOut } from './errors.js'
 import { parseLink } from './metadata/link.js'
 import type { Metadata } from './metadata/metadata.js'
 import { createMetadata } from './metadata/create.js'
@@ -170,6 +170,33 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     return await this.addSession(infoHash, undefined, downloadStorage(opts.outDir, opts.force === true))
   }
 
+  /** The metadata of a share known by its link, fetched from peers (the files it holds, their
+   *  sizes) without downloading or announcing anything; rejects with ERR_TIMEOUT after
+   *  `timeoutMs`. */
+  async fetchMetadata (link: string | Buffer, { timeoutMs }: { timeoutMs: number }): Promise<Metadata> {
+    const infoHash = typeof link === 'string' ? parseLink(link).infoHash : link
+    // A share this node already has (seeded or fetched) answers from its own session.
+    const session = this.sessions.get(infoHash.toString('hex')) ?? await this.addSession(infoHash, undefined, METADATA_ONLY, { metadataOnly: true })
+    try {
+      return await metadataOf(session, timeoutMs)
+    } finally {
+      if (session.metadataOnly) await this.remove(infoHash)
+    }
+  }
+
+  /** Stops a share: its announcement and lookups end, its channels close (the connections
+   *  stay for other shares), its files are closed. False when the node has no such share. */
+  async remove (infoHash: Buffer | string): Promise<boolean> {
+    const key = typeof infoHash === 'string' ? infoHash.toLowerCase() : infoHash.toString('hex')
+    const session = this.sessions.get(key)
+    if (session === undefined) return false
+    this.sessions.delete(key)
+    const discovery = this.discoveries.get(key)
+    this.discoveries.delete(key)
+    await Promise.all([session.close('removed'), discovery?.destroy().catch(() => {})])
+    return true
+  }
+
   close (): Promise<void> {
     this.closing ??= this.shutdown()
     return this.closing
@@ -194,7 +221,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     this.emit('ready', { publicKey: this.publicKey.toString('hex'), nat: this.nat, relay: this.relay !== null })
   }
 
-  private async addSession (infoHash: Buffer, meta: Metadata | undefined, storage: StorageProvider): Promise<Session> {
+  private async addSession (infoHash: Buffer, meta: Metadata | undefined, storage: StorageProvider, { metadataOnly = false } = {}): Promise<Session> {
     if (this.closing !== null) throw closed('the node')
     // A downloader looks for peers as soon as the DHT is bootstrapped; what it announces (and
     // a seeder's announcement) waits for the reachability check. Looking early costs nothing
@@ -216,12 +243,13 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
         routeOf: (peer) => this.routeOf(peer),
         onPeersLearned: (keys) => this.dialer.dial(keys)
       },
-      ...(meta !== undefined ? { metadata: meta } : {})
+      ...(meta !== undefined ? { metadata: meta } : {}),
+      metadataOnly
     })
     this.sessions.set(key, session)
     session.start()
     for (const conn of this.swarm.connections) session.attach(conn)
-    const join = joinTopic(this.swarm, session.discoveryKey, lookupFirst ? ready : null)
+    const join = joinTopic(this.swarm, session.discoveryKey, metadataOnly ? 'never' : lookupFirst ? ready : null)
     this.discoveries.set(key, join.discovery)
     const announced = (): void => {
       if (this.closing === null) this.emit('announced', { topic: session.discoveryKey.toString('hex'), nat: this.nat, relay: this.relay !== null })
@@ -338,6 +366,32 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     // Destroying the swarm destroys the DHT we gave it.
     await this.swarm.destroy()
   }
+}
+
+/** The session's metadata once it has arrived; ERR_TIMEOUT after `timeoutMs`. */
+async function metadataOf (session: Session, timeoutMs: number): Promise<Metadata> {
+  if (session.meta !== null) return session.meta
+  let timer: NodeJS.Timeout | undefined
+  const cleanup: Array<() => void> = []
+  try {
+    return await new Promise<Metadata>((resolve, reject) => {
+      const onMetadata = (): void => resolve(session.meta!)
+      const onError = (err: unknown): void => reject(err)
+      session.on('metadata', onMetadata)
+      session.on('error', onError)
+      cleanup.push(() => session.off('metadata', onMetadata), () => session.off('error', onError))
+      timer = setTimeout(() => reject(timedOut(`no peer sent the metadata within ${timeoutMs / 1000} s`)), timeoutMs)
+    })
+  } finally {
+    clearTimeout(timer)
+    for (const off of cleanup) off()
+  }
+}
+
+/** Storage for a session that only fetches the metadata: never opened. */
+const METADATA_ONLY: StorageProvider = {
+  open: async () => { throw new Error('a metadata-only session opens no storage') },
+  finalize: async () => { throw new Error('a metadata-only session has nothing to finalize') }
 }
 
 /** DHT options for an explicit --firewalled / --no-firewalled; none when the DHT is to find

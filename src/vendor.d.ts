@@ -122,6 +122,8 @@ declare module 'hyperswarm' {
     joinPeer (publicKey: Buffer): void
     leavePeer (publicKey: Buffer): void
     leave (topic: Buffer): Promise<void>
+    /** The discovery of a joined topic, null when the node is not in it. */
+    status (topic: Buffer): PeerDiscovery | null
     /** Starts the server (a DHT query for the node's own key, then announcements near it);
      *  joining as a server waits for it. Idempotent. */
     listen (): Promise<void>

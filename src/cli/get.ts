@@ -3,13 +3,13 @@
 
 import { mkdir, access, constants as fsConstants } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { invalidOption, notWritable, timedOut } from '../errors.js'
+import { notWritable, timedOut } from '../errors.js'
 import { parseLink } from '../metadata/link.js'
 import { BitswarmNode } from '../node.js'
 import type { SessionEvents, SessionStats } from '../session/events.js'
 import type { Session } from '../session/session.js'
 import { EXIT_INTERRUPTED } from './fail.js'
-import { type NetworkFlags, toNodeOptions } from './network-options.js'
+import { type NetworkFlags, parseSeconds, toNodeOptions } from './network-options.js'
 import { explainNoPeers } from './no-peers.js'
 import { Reporter } from './reporter.js'
 import { type TransferFlags, toTransferOptions } from './transfer-options.js'
@@ -98,12 +98,6 @@ function whyStalled (session: Session, stats: SessionStats, ms: number, reporter
   if (session.meta === null) return `${connected} but none sent the metadata in ${seconds}`
   if (session.sources.starved) return `${connected} but none holds any of the ${stats.pieceCount - stats.have} missing pieces (the sharer may be gone)`
   return `${connected} but nothing received for ${seconds}`
-}
-
-function parseSeconds (text: string): number {
-  const seconds = Number(text)
-  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(seconds > 0)) throw invalidOption(`--timeout needs a number of seconds above zero, not "${text}"`)
-  return seconds
 }
 
 /** Creates the output folder if needed and proves we may write there, before any network work. */

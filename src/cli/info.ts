@@ -1,47 +1,99 @@
-// `bitswarm info <link|path>`: what a link names, or what sharing a path would produce.
+// `bitswarm info <link|path>`: the files a link names, fetched from its peers (nothing is
+// downloaded or announced), or what sharing a path would produce.
 
 import { stat } from 'node:fs/promises'
 import { createMetadata } from '../metadata/create.js'
 import { formatLink, parseLink } from '../metadata/link.js'
+import type { Metadata } from '../metadata/metadata.js'
 import { parseByteSize } from '../metadata/piece-size.js'
+import { BitswarmNode } from '../node.js'
 import { formatBytes } from './format.js'
+import { type NetworkFlags, parseSeconds, toNodeOptions } from './network-options.js'
+import { explainNoPeers } from './no-peers.js'
 import { writeOut } from './output.js'
 import { jsonLine, printable } from './printable.js'
+import { stopExitCode, untilStopped } from './signals.js'
+import { EXIT_INTERRUPTED } from './fail.js'
+import { timedOut, isBitswarmError } from '../errors.js'
 
-export interface InfoFlags {
-  json?: boolean
+export interface InfoFlags extends NetworkFlags {
   pieceSize?: string
+  timeout?: string
+}
+
+/** How long `info <link>` waits for a peer to send the metadata, unless --timeout says. */
+export const INFO_TIMEOUT_S = 30
+
+interface Described {
+  link: string
+  infoHash: string
+  name: string
+  size: number
+  pieces: number
+  pieceSize: number
+  metadataSize: number
+  files: Array<{ path: string, size: number }>
 }
 
 export async function info (target: string, flags: InfoFlags): Promise<number> {
-  const fields = await describe(target, flags)
+  const timeoutMs = parseSeconds(flags.timeout ?? String(INFO_TIMEOUT_S)) * 1000
+  let meta: Metadata
+  if (await isPath(target)) {
+    const pieceSize = flags.pieceSize !== undefined ? parseByteSize(flags.pieceSize) : undefined
+    meta = await createMetadata(target, pieceSize !== undefined ? { pieceSize } : {})
+  } else {
+    const fetched = await fetchMetadata(target, flags, timeoutMs)
+    if (typeof fetched === 'number') return fetched
+    meta = fetched
+  }
+  const fields = describe(meta)
   if (flags.json === true) {
     writeOut(jsonLine({ event: 'info', ...fields }))
     return 0
   }
   for (const [key, value] of Object.entries(fields)) {
-    const shown = typeof value === 'number' && key.endsWith('size') ? `${value} (${formatBytes(value)})` : printable(String(value))
-    writeOut(`${key.padEnd(10)} ${shown}\n`)
+    if (key === 'files') continue
+    const shown = typeof value === 'number' && /size$/i.test(key) ? `${value} (${formatBytes(value)})` : printable(String(value))
+    writeOut(`${key.padEnd(12)} ${shown}\n`)
   }
+  writeOut(`${'files'.padEnd(12)} ${fields.files.length}\n`)
+  for (const file of fields.files) writeOut(`  ${formatBytes(file.size).padStart(10)}  ${printable(file.path)}\n`)
   return 0
 }
 
-async function describe (target: string, flags: InfoFlags): Promise<Record<string, string | number | null>> {
-  if (!(await isPath(target))) {
-    const { infoHash, name } = parseLink(target)
-    return { link: formatLink(infoHash, name ?? undefined), infoHash: infoHash.toString('hex'), name }
+/** Asks the link's peers for its metadata; the exit status instead when a signal stops it. */
+async function fetchMetadata (link: string, flags: InfoFlags, timeoutMs: number): Promise<Metadata | number> {
+  parseLink(link) // a malformed link fails before any network work
+  const node = new BitswarmNode(toNodeOptions(flags))
+  let lastLookup: Parameters<typeof explainNoPeers>[0] | null = null
+  node.on('lookup', (report) => { lastLookup = report })
+  const stop = untilStopped((reason) => stopExitCode(reason, EXIT_INTERRUPTED))
+  try {
+    const fetched = node.fetchMetadata(link, { timeoutMs }).catch((err: unknown) => {
+      // A timeout says why no peer answered, as `get` does.
+      if (isBitswarmError(err) && err.code === 'ERR_TIMEOUT' && lastLookup !== null) throw timedOut(explainNoPeers(lastLookup, 'get'))
+      throw err
+    })
+    const first = await Promise.race([fetched, stop.reason.then((reason) => ({ stopped: reason }))])
+    if ('stopped' in first) return stopExitCode(first.stopped, EXIT_INTERRUPTED)
+    return first
+  } finally {
+    await node.close()
+    stop.dispose()
   }
-  const pieceSize = flags.pieceSize !== undefined ? parseByteSize(flags.pieceSize) : undefined
-  const meta = await createMetadata(target, pieceSize !== undefined ? { pieceSize } : {})
+}
+
+function describe (meta: Metadata): Described {
+  const single = meta.info.files.length === 1 && meta.info.files[0]!.path.length === 0
   return {
     link: formatLink(meta.infoHash, meta.name),
     infoHash: meta.infoHash.toString('hex'),
     name: meta.name,
     size: meta.totalBytes,
-    files: meta.info.files.length,
     pieces: meta.pieceCount,
     pieceSize: meta.pieceSize,
-    metadataSize: meta.bytes.length
+    metadataSize: meta.bytes.length,
+    files: meta.info.files.map((f) => ({ path: single ? meta.name : f.path.join('/'), size: f.length }))
   }
 }
 

@@ -6,7 +6,7 @@ import { bootstrap } from './bootstrap.js'
 import { demo } from './demo.js'
 import { EXIT_FAILURE, EXIT_OUTPUT_CLOSED, EXIT_USAGE, reportError } from './fail.js'
 import { get } from './get.js'
-import { info } from './info.js'
+import { info, INFO_TIMEOUT_S } from './info.js'
 import { addNetworkOptions } from './network-options.js'
 import { isClosedPipe, outputs, writeErr, writeOut } from './output.js'
 import { printable } from './printable.js'
@@ -58,11 +58,11 @@ function program (): Command {
     .option('--fast', 'no upload limits: as fast as this machine goes')
     .action(async (flags) => await run(demo(flags), false))
 
-  cli.command('info')
-    .description('show what a link names, or the link a file or folder would get')
+  addNetworkOptions(cli.command('info')
+    .description('list the files a link names (asked of its peers; nothing is downloaded), or what sharing a path would give')
     .argument('<link|path>')
-    .option('--piece-size <bytes>', 'piece size to hash with')
-    .option('--json', 'print JSON')
+    .option('--piece-size <bytes>', 'piece size to hash a path with')
+    .option('--timeout <seconds>', 'give up when no peer has sent the metadata by then', String(INFO_TIMEOUT_S)))
     .action(async (target: string, flags) => await run(info(target, flags), flags.json === true))
 
   return cli

@@ -36,4 +36,11 @@ export function toNodeOptions (flags: NetworkFlags): NodeOptions {
   return opts
 }
 
+/** --timeout: a number of seconds above zero. */
+export function parseSeconds (text: string): number {
+  const seconds = Number(text)
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(seconds > 0)) throw invalidOption(`--timeout needs a number of seconds above zero, not "${text}"`)
+  return seconds
+}
+
 export type { BootstrapAddress }

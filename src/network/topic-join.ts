@@ -16,8 +16,13 @@ export interface TopicJoin {
   announced: Promise<boolean>
 }
 
-/** `announceAfter`: look for peers first, and announce once it resolves (null: at once). */
-export function joinTopic (swarm: Hyperswarm, topic: Buffer, announceAfter: Promise<void> | null): TopicJoin {
+/** `announceAfter`: look for peers first, and announce once it resolves (null: at once;
+ *  'never': only look, as `bitswarm info` does). */
+export function joinTopic (swarm: Hyperswarm, topic: Buffer, announceAfter: Promise<void> | null | 'never'): TopicJoin {
+  if (announceAfter === 'never') {
+    const discovery = swarm.join(topic, { server: false, client: true })
+    return { discovery, looked: discovery.flushed().catch(() => {}), announced: Promise.resolve(false) }
+  }
   if (announceAfter === null) {
     const discovery = swarm.join(topic, { server: true, client: true })
     const announced = discovery.flushed().then(() => true, () => false)

@@ -47,6 +47,9 @@ export interface SessionOptions {
   uploadSlots?: number
   /** What the node knows of the network; a session alone (tests) is reachable and dials nobody. */
   network?: SessionNetwork
+  /** Fetch the metadata, then close (`bitswarm info <link>`): no storage, no pieces, and no
+   *  interest declared, so no peer spends an upload slot on us. */
+  metadataOnly?: boolean
 }
 
 /** The node's byte-rate limits, shared by all its sessions and peers. */
@@ -80,6 +83,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   private readonly network: SessionNetwork
   private readonly limits: TransferLimits
   private metadata: Metadata | null
+  /** Fetches the metadata, then closes (SessionOptions.metadataOnly). */
+  readonly metadataOnly: boolean
   private readonly startedAt = Date.now()
   private readonly timers: NodeJS.Timeout[] = []
   private closing: Promise<void> | null = null
@@ -93,6 +98,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.network = opts.network ?? STANDALONE
     this.exchange = new PeerExchange({ peers: () => this.peers.values(), onLearned: (keys) => this.network.onPeersLearned(keys) })
     this.metadata = opts.metadata ?? null
+    this.metadataOnly = opts.metadataOnly === true
     this.fetcher = new MetadataFetcher(this.infoHash, {
       peers: () => this.peers.values(),
       // Accepted once: a seeder's fetcher stays idle, and a second copy changes nothing.
@@ -199,8 +205,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (this.metadata === null) {
       // Interested at once: the remote unchokes us while the metadata arrives, so requests go
       // out the moment it has (a round trip saved); withdrawn if it turns out to have nothing.
-      peer.interested = true
-      wire.send('interested', null)
+      if (!this.metadataOnly) {
+        peer.interested = true
+        wire.send('interested', null)
+      }
       this.fetcher.onPeerOpen()
     }
     return peer
@@ -226,6 +234,10 @@ export class Session extends TypedEmitter<SessionEvents> {
       pieceCount: meta.pieceCount,
       pieceSize: meta.pieceSize
     })
+    if (this.metadataOnly) {
+      void this.close('the metadata was all that was asked for')
+      return
+    }
     let opened: { storage: PieceStorage, have: Bitfield }
     try {
       opened = await this.provider.open(meta, () => this.moveTo('checking'))

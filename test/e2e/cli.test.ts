@@ -40,6 +40,35 @@ describe('bitswarm CLI end to end', () => {
     expect((await share.exit).code).toBe(0)
   })
 
+  it('info <link> lists the files of a folder share, asked of its peers, as JSON and as text', async () => {
+    const folder = join(network.dir.path, 'album')
+    await mkdir(join(folder, 'disc 2'), { recursive: true })
+    await writeFile(join(folder, 'cover.jpg'), Buffer.alloc(1000, 1))
+    await writeFile(join(folder, 'disc 2', 'track.flac'), Buffer.alloc(300_000, 2))
+    const share = startCli(['share', folder, ...net()])
+    const link = await share.nextLine()
+
+    const json = await runCli(['info', link, '--json', ...net()])
+    expect(json.code, json.stderr).toBe(0)
+    const described = JSON.parse(json.stdout) as { event: string, name: string, size: number, files: Array<{ path: string, size: number }> }
+    expect(described).toMatchObject({ event: 'info', name: 'album', size: 301_000 })
+    expect(described.files).toEqual([{ path: 'cover.jpg', size: 1000 }, { path: 'disc 2/track.flac', size: 300_000 }])
+
+    const text = await runCli(['info', link, ...net()])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toMatch(/^files +2$/m)
+    expect(text.stdout).toMatch(/^ +293\.0 KiB {2}disc 2\/track\.flac$/m)
+    share.kill('SIGTERM')
+    expect((await share.exit).code).toBe(0)
+  })
+
+  it('info <link> with nobody sharing it gives up after --timeout with one coded line', async () => {
+    const result = await runCli(['info', 'bitswarm://' + 'ab'.repeat(32), '--timeout', '2', '--json', ...net()])
+    expect(result.code).toBe(1)
+    const error = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { event: string, code: string }
+    expect(error).toMatchObject({ event: 'error', code: 'ERR_TIMEOUT' })
+  })
+
   it('share --no-relay: a reachable node that relays for nobody says so', async () => {
     const source = join(network.dir.path, 'no-relay.bin')
     await writeRandomFile(source, 64 * 1024)

@@ -74,6 +74,26 @@ describe('network facts on a loopback testnet', () => {
     expect(late.stats().have).toBe(first.stats().have)
     expect(warning.message).toBe(`1 peer is connected but none holds any of the ${missing} missing pieces (the sharer may be gone); still looking for one that does`)
   })
+
+  it('fetchMetadata asks peers for the file list without downloading or announcing; remove() stops a share', async () => {
+    const source = join(fixture.dir.path, 'listed.bin')
+    await writeRandomFile(source, 300 * KiB)
+    const seeder = fixture.swarm.createNode()
+    const shared = await seeder.share(source)
+
+    const asker = fixture.swarm.createNode()
+    const meta = await asker.fetchMetadata(shared.link, { timeoutMs: 20_000 })
+    expect(meta.bytes.equals(shared.meta!.bytes)).toBe(true)
+    expect(meta.info.files).toEqual([{ path: [], length: 300 * KiB }])
+    // Nothing stays behind: no session, no topic, and the seeder never sent a block.
+    expect(asker.swarm.status(shared.discoveryKey)).toBe(null)
+    expect(shared.stats().uploaded).toBe(0)
+
+    expect(await seeder.remove(shared.infoHash)).toBe(true)
+    expect(shared.status).toBe('closed')
+    expect(seeder.swarm.status(shared.discoveryKey)).toBe(null)
+    expect(await seeder.remove(shared.infoHash)).toBe(false)
+  })
 })
 
 /** Resolves once the session has had a channel with every one of `ids`. */
