@@ -93,7 +93,7 @@ export interface GetOptions {
 export class BitswarmNode extends TypedEmitter<NodeEvents> {
   readonly swarm: Hyperswarm
   private readonly opts: NodeOptions
-  private readonly sessions = new Map<string, Session>()
+  private readonly byInfoHash = new Map<string, Session>()
   private readonly discoveries = new Map<string, PeerDiscovery>()
   private readonly refreshTimers = new Set<NodeJS.Timeout>()
   private readonly limits: TransferLimits
@@ -176,7 +176,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   async fetchMetadata (link: string | Buffer, { timeoutMs }: { timeoutMs: number }): Promise<Metadata> {
     const infoHash = typeof link === 'string' ? parseLink(link).infoHash : link
     // A share this node already has (seeded or fetched) answers from its own session.
-    const session = this.sessions.get(infoHash.toString('hex')) ?? await this.addSession(infoHash, undefined, METADATA_ONLY, { metadataOnly: true })
+    const session = this.byInfoHash.get(infoHash.toString('hex')) ?? await this.addSession(infoHash, undefined, METADATA_ONLY, { metadataOnly: true })
     try {
       return await metadataOf(session, timeoutMs)
     } finally {
@@ -184,13 +184,16 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     }
   }
 
+  /** The shares this node seeds or fetches. */
+  sessions (): Session[] { return [...this.byInfoHash.values()] }
+
   /** Stops a share: its announcement and lookups end, its channels close (the connections
    *  stay for other shares), its files are closed. False when the node has no such share. */
   async remove (infoHash: Buffer | string): Promise<boolean> {
     const key = typeof infoHash === 'string' ? infoHash.toLowerCase() : infoHash.toString('hex')
-    const session = this.sessions.get(key)
+    const session = this.byInfoHash.get(key)
     if (session === undefined) return false
-    this.sessions.delete(key)
+    this.byInfoHash.delete(key)
     const discovery = this.discoveries.get(key)
     this.discoveries.delete(key)
     await Promise.all([session.close('removed'), discovery?.destroy().catch(() => {})])
@@ -231,7 +234,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     else await this.ready()
     const ready = this.ready()
     const key = infoHash.toString('hex')
-    const existing = this.sessions.get(key)
+    const existing = this.byInfoHash.get(key)
     if (existing !== undefined) return existing
     const session = new Session({
       infoHash,
@@ -246,7 +249,10 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       ...(meta !== undefined ? { metadata: meta } : {}),
       metadataOnly
     })
-    this.sessions.set(key, session)
+    this.byInfoHash.set(key, session)
+    // A session closed by its owner (or failed) leaves the node: no announcement of what it
+    // no longer serves, and sharing the same content again starts a fresh one.
+    session.once('close', () => { if (this.byInfoHash.get(key) === session) void this.remove(key) })
     session.start()
     for (const conn of this.swarm.connections) session.attach(conn)
     const join = joinTopic(this.swarm, session.discoveryKey, metadataOnly ? 'never' : lookupFirst ? ready : null)
@@ -330,7 +336,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     this.dialer.onConnection(conn.remotePublicKey)
     this.relay?.accept(conn)
     this.emit('connection', { peer })
-    for (const session of this.sessions.values()) session.attach(conn)
+    for (const session of this.byInfoHash.values()) session.attach(conn)
   }
 
   private handshakeFlags (): number {
@@ -349,7 +355,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
    *  private network's own relays. */
   private relayCandidates (): Buffer[] {
     const keys = new Map<string, Buffer>()
-    for (const session of this.sessions.values()) {
+    for (const session of this.byInfoHash.values()) {
       for (const peer of session.peers.values()) {
         if ((peer.flags & HANDSHAKE_FLAGS.relay) !== 0 && peer.route !== 'relayed') keys.set(peer.id, peer.key)
       }
@@ -362,7 +368,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     this.refreshTimers.clear()
     this.dialer.close()
     await this.relay?.close()
-    await Promise.all([...this.sessions.values()].map(async (s) => await s.close('node closing')))
+    await Promise.all([...this.byInfoHash.values()].map(async (s) => await s.close('node closing')))
     // Destroying the swarm destroys the DHT we gave it.
     await this.swarm.destroy()
   }

@@ -94,7 +94,31 @@ describe('network facts on a loopback testnet', () => {
     expect(seeder.swarm.status(shared.discoveryKey)).toBe(null)
     expect(await seeder.remove(shared.infoHash)).toBe(false)
   })
+
+  it('one node seeds several shares; a share closed by its owner leaves the node, and sharing it again starts afresh', async () => {
+    const node = fixture.swarm.createNode()
+    const paths = ['one.bin', 'two.bin'].map((name) => join(fixture.dir.path, name))
+    for (const [i, path] of paths.entries()) await writeRandomFile(path, (i + 1) * 64 * KiB)
+    const [one, two] = await Promise.all(paths.map(async (p) => await node.share(p)))
+    expect(await node.share(paths[0]!)).toBe(one) // the same content twice: the same share
+    expect(node.sessions()).toEqual([one, two])
+
+    await one!.close()
+    expect(node.sessions()).toEqual([two])
+    await waitUntil(() => node.swarm.status(one!.discoveryKey) === null) // its topic is left
+
+    const again = await node.share(paths[0]!)
+    expect(again).not.toBe(one)
+    expect(again.status).toBe('seeding')
+    expect(node.sessions()).toEqual([two, again])
+  })
 })
+
+/** Polls a condition the node reaches on its own (leaving a topic) for at most 5 s. */
+async function waitUntil (check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50))
+  expect(check()).toBe(true)
+}
 
 /** Resolves once the session has had a channel with every one of `ids`. */
 async function untilPeers (session: Session, ids: string[]): Promise<void> {
