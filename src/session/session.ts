@@ -9,6 +9,7 @@ import { BitswarmError, closed, ioError, isBitswarmError } from '../errors.js'
 import { discoveryKeyOf } from '../metadata/info-hash.js'
 import { formatLink } from '../metadata/link.js'
 import type { Metadata } from '../metadata/metadata.js'
+import type { HashProgress } from '../piece-hashing.js'
 import type { PieceStorage } from '../storage/storage.js'
 import { TokenBucket } from '../token-bucket.js'
 import { TypedEmitter } from '../typed-emitter.js'
@@ -29,10 +30,18 @@ import { Uploader } from './uploader.js'
 
 /** Where a session's pieces live: the original files when sharing, a partial when fetching. */
 export interface StorageProvider {
-  /** Opens the storage and says which pieces it already holds (verified). */
-  open (meta: Metadata, onChecked?: (piece: number) => void): Promise<{ storage: PieceStorage, have: Bitfield }>
+  /** Opens the storage and says which pieces it already holds (verified); `onChecking`
+   *  follows the re-hash of pieces an interrupted run left, when there is one. */
+  open (meta: Metadata, onChecking?: (progress: HashProgress) => void): Promise<OpenedStorage>
   /** Called once every piece is held and verified; returns the content's final path. */
   finalize (): Promise<string>
+}
+
+export interface OpenedStorage {
+  storage: PieceStorage
+  have: Bitfield
+  /** What an interrupted download found, when there was one. */
+  resumed?: SessionEvents['resumed'] | null
 }
 
 export interface SessionOptions {
@@ -69,6 +78,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly peers = new Map<string, Peer>()
   status: SessionStatus = 'opening'
   transfer: Transfer | null = null
+  /** What an interrupted download found when it resumed (the `resumed` event), if it did. */
+  resumed: SessionEvents['resumed'] | null = null
   private readonly provider: StorageProvider
   private readonly fetcher: MetadataFetcher
   private readonly messages: PeerMessages
@@ -84,6 +95,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   private readonly timers: NodeJS.Timeout[] = []
   private closing: Promise<void> | null = null
   private completion: SessionEvents['done'] | null = null
+  private lastChecking = 0
 
   constructor (opts: SessionOptions) {
     super()
@@ -222,9 +234,9 @@ export class Session extends TypedEmitter<SessionEvents> {
       pieceCount: meta.pieceCount,
       pieceSize: meta.pieceSize
     })
-    let opened: { storage: PieceStorage, have: Bitfield }
+    let opened: OpenedStorage
     try {
-      opened = await this.provider.open(meta, () => this.moveTo('checking'))
+      opened = await this.provider.open(meta, (progress) => this.onChecking(progress))
     } catch (err) {
       this.fail(err)
       return
@@ -232,6 +244,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (this.status === 'closing' || this.status === 'closed') {
       await opened.storage.close()
       return
+    }
+    if (opened.resumed != null) {
+      this.resumed = opened.resumed
+      this.emit('resumed', opened.resumed)
     }
     this.transfer = this.createTransfer(meta, opened.storage, opened.have)
     for (const peer of this.peers.values()) {
@@ -249,13 +265,27 @@ export class Session extends TypedEmitter<SessionEvents> {
       onPieceVerified: (piece, from) => this.onPieceVerified(piece, from),
       onPieceFailed: (piece, from) => this.onPieceFailed(piece, from),
       onMisbehaving,
-      onStorageError: (err) => this.fail(err)
+      onStorageError: (err) => this.fail(err),
+      // Not fatal: the session keeps serving, and downloads again once the disk takes the
+      // waiting pieces. `completed()` rejects with it, so a command exits with the reason.
+      onWriteStalled: (err) => this.emit('error', isBitswarmError(err) ? err : ioError('storage', err))
     })
     const uploader = new Uploader(meta, storage, have, this.limits.upload, {
       onMisbehaving,
       onReadError: (err) => this.emit('warning', { code: 'ERR_IO', message: describe(ioError('reading a piece', err)) })
     })
     return { meta, storage, downloader, uploader }
+  }
+
+  /** Re-hashing what an interrupted run left: `checking` at most every PROGRESS_INTERVAL_MS,
+   *  the first and the last always. */
+  private onChecking (progress: HashProgress): void {
+    this.moveTo('checking')
+    const now = Date.now()
+    const last = progress.pieces === progress.pieceCount
+    if (!last && progress.pieces > 1 && now - this.lastChecking < PROGRESS_INTERVAL_MS) return
+    this.lastChecking = now
+    this.emit('checking', { ...progress })
   }
 
   private onPieceVerified (piece: number, from: string | null): void {

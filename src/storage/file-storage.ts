@@ -2,29 +2,33 @@
 // renamed when complete. Reads and writes are positional, on handles a FilePool keeps open;
 // no file is ever read whole.
 
-import { type FileHandle, open, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { type FileHandle, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { FILE_IO_CONCURRENCY, PARTIAL_SUFFIX } from '../constants.js'
 import { closed, fileExists, ioError, notReadable, notWritable } from '../errors.js'
-import type { FileSpan } from '../types.js'
+import type { FileSpan, Info } from '../types.js'
 import { forEachLimited } from './concurrent.js'
 import { FilePool } from './file-pool.js'
 import { readFailure, writeFailure } from './fs-errors.js'
 import { Layout } from './layout.js'
 import { ensureWritableDir, entryAt, moveIntoPlace, preparePartial } from './partial.js'
-import { filePath, isSingleFile, safeComponent } from './paths.js'
+import { fileParts, filePath, isSingleFile, safeComponent } from './paths.js'
 import { readExactly, sliceChunks, writevExactly } from './positional.js'
-import { chunksOf, type PieceData, type PieceStorage, type StorageMetadata } from './storage.js'
+import { type Inside, lstatExactInside, openInside, pathOf } from './safe-open.js'
+import { chunksOf, type FileState, type PieceData, type PieceStorage, type StorageMetadata } from './storage.js'
 
 /** Where a storage's content is, and whether it may be written there. */
 interface Location {
   root: string
   writable: boolean
+  /** Whether the root may be a symbolic link: only a share's root, which the user named. */
+  followRoot: boolean
 }
 
 export class FileStorage implements PieceStorage {
-  protected readonly meta: StorageMetadata
-  private readonly layout: Layout
+  protected readonly meta: Pick<StorageMetadata, 'info'>
+  readonly layout: Layout
   /** The shared file or folder, or the partial being written (the final path once done). */
   private location: Location
   private files: FilePool
@@ -34,11 +38,44 @@ export class FileStorage implements PieceStorage {
   private moving: Promise<void> | null = null
   private closed = false
 
-  constructor (root: string, meta: StorageMetadata, writable: boolean) {
+  constructor (root: string, meta: Pick<StorageMetadata, 'info'>, writable: boolean, followRoot = !writable) {
     this.meta = meta
     this.layout = new Layout(meta.info)
-    this.location = { root, writable }
+    this.location = { root, writable, followRoot }
     this.files = this.newPool()
+  }
+
+  /** Where the content is now. */
+  get root (): string { return this.location.root }
+
+  /** Fills `into` with the content bytes from `offset` (several pieces at once, to hash). */
+  async readContent (into: Buffer, offset: number): Promise<void> {
+    await this.run(async () => {
+      await this.eachSpan(this.layout.spans(offset, into.byteLength), async (span, at) => {
+        const path = this.pathOf(span.file)
+        const got = await this.files.use(span.file, (handle) => readExactly(handle, into, at, span.length, span.fileOffset))
+          .catch((err: unknown) => { throw readFailure(path, err) })
+        if (got < span.length) throw ioError(`cannot read ${path}`, 'it ended early (did it change since it was shared?)')
+      })
+    })
+  }
+
+  /** Flushes the files `files` to the disk (fsync): the pieces written to them survive a
+   *  crash or a power cut from now on. */
+  async sync (files: Iterable<number>): Promise<void> {
+    const list = [...files]
+    await this.run(async () => {
+      await forEachLimited(list.length, FILE_IO_CONCURRENCY, async (i) => {
+        const file = list[i]!
+        await this.files.use(file, async (handle) => await handle.sync())
+          .catch((err: unknown) => { throw writeFailure(this.pathOf(file), err) })
+      })
+    })
+  }
+
+  /** The size and modification time of each file of `files` (every file when absent). */
+  async fileStates (files?: readonly number[]): Promise<FileState[]> {
+    return await fileStatesAt(this.location.root, this.meta.info, this.location.followRoot, files)
   }
 
   async read (piece: number, offset: number, length: number): Promise<Buffer> {
@@ -134,14 +171,18 @@ export class FileStorage implements PieceStorage {
   }
 
   private newPool (): FilePool {
-    const { root, writable } = this.location
+    const { writable } = this.location
     return new FilePool((file) => {
-      const path = filePath(root, this.meta.info, file)
-      return writable ? openForWriting(path) : openForReading(path, this.meta.info.files[file]!.length)
+      const where = this.insideOf(file)
+      return writable ? openForWriting(where) : openForReading(where, this.meta.info.files[file]!.length)
     })
   }
 
-  private pathOf (file: number): string {
+  private insideOf (file: number): Inside {
+    return { root: this.location.root, parts: fileParts(this.meta.info, file), followRoot: this.location.followRoot }
+  }
+
+  protected pathOf (file: number): string {
     return filePath(this.location.root, this.meta.info, file)
   }
 }
@@ -156,8 +197,11 @@ export class DownloadStorage extends FileStorage {
   private readonly force: boolean
   private finalizing: Promise<string> | null = null
 
+  protected override readonly meta: StorageMetadata
+
   constructor (finalPath: string, meta: StorageMetadata, resumed: boolean, force: boolean) {
-    super(finalPath + PARTIAL_SUFFIX, meta, true)
+    super(finalPath + PARTIAL_SUFFIX, meta, true, false)
+    this.meta = meta
     this.partialPath = finalPath + PARTIAL_SUFFIX
     this.finalPath = finalPath
     this.resumed = resumed
@@ -171,7 +215,7 @@ export class DownloadStorage extends FileStorage {
   finalize (): Promise<string> {
     this.finalizing ??= this.relocate(async () => {
       await moveIntoPlace(this.partialPath, this.finalPath, isSingleFile(this.meta.info), this.force)
-      return { root: this.finalPath, writable: false }
+      return { root: this.finalPath, writable: false, followRoot: false }
     }).then(() => this.finalPath, (err: unknown) => {
       this.finalizing = null
       throw err
@@ -194,7 +238,7 @@ export async function openShare (rootPath: string, meta: StorageMetadata): Promi
   if (single !== isFile) {
     throw notReadable(root, new Error(single ? 'the share is a single file, this is not a file' : 'the share is a folder, this is not a folder'))
   }
-  return new FileStorage(root, meta, false)
+  return new FileStorage(root, meta, false, true)
 }
 
 export interface DownloadOptions {
@@ -217,20 +261,21 @@ export async function createDownload (outDir: string, meta: StorageMetadata, opt
 
 /** Opens a file of the partial; preparePartial created it, so a missing file is an error
  *  (it was removed during the download), not something to recreate empty. */
-async function openForWriting (path: string): Promise<FileHandle> {
+async function openForWriting (where: Inside): Promise<FileHandle> {
   try {
-    return await open(path, 'r+')
+    return await openInside(where, constants.O_RDWR)
   } catch (err) {
-    throw writeFailure(path, err)
+    throw writeFailure(pathOf(where), err)
   }
 }
 
 /** Opens a shared file, refusing one whose size is not the one it was shared with: its
  *  pieces would fail every peer's hash check. */
-async function openForReading (path: string, length: number): Promise<FileHandle> {
+async function openForReading (where: Inside, length: number): Promise<FileHandle> {
+  const path = pathOf(where)
   let handle: FileHandle
   try {
-    handle = await open(path, 'r')
+    handle = await openInside(where, constants.O_RDONLY)
   } catch (err) {
     throw readFailure(path, err)
   }
@@ -242,5 +287,28 @@ async function openForReading (path: string, length: number): Promise<FileHandle
     // The reason it is refused is what matters; a failure to close adds nothing to it.
     await handle.close().catch(() => {})
     throw readFailure(path, err)
+  }
+}
+
+/** The size and modification time of each file of `files` (every file when absent) of the
+ *  content at `root`, never following a link inside it. */
+export async function fileStatesAt (root: string, info: Info, followRoot: boolean, files?: readonly number[]): Promise<FileState[]> {
+  const list = files ?? info.files.map((_, i) => i)
+  const states: FileState[] = new Array(list.length)
+  const checked = new Set<string>()
+  await forEachLimited(list.length, FILE_IO_CONCURRENCY, async (i) => {
+    states[i] = await fileStateAt({ root, parts: fileParts(info, list[i]!), followRoot, checked })
+  })
+  return states
+}
+
+/** Size and modification time of a regular file, without following links; null when it is
+ *  missing or not a regular file. */
+async function fileStateAt (where: Inside): Promise<FileState> {
+  try {
+    const stats = await lstatExactInside(where)
+    return stats?.isFile() === true ? { size: Number(stats.size), mtimeNs: stats.mtimeNs } : null
+  } catch (err) {
+    throw readFailure(pathOf(where), err)
   }
 }
