@@ -10,7 +10,7 @@ import { parseLink } from './metadata/link.js'
 import type { Metadata } from './metadata/metadata.js'
 import { createMetadata } from './metadata/create.js'
 import { defaultCacheDir, MetadataCache } from './metadata/metadata-cache.js'
-import type { HashProgress } from './piece-hashing.js'
+import { type HashProgress, throttleProgress } from './piece-hashing.js'
 import { Session, type StorageProvider, type TransferLimits } from './session/session.js'
 import { downloadStorage, shareStorage } from './session/storage-providers.js'
 import { TokenBucket } from './token-bucket.js'
@@ -162,16 +162,13 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
 
   /** Hashes a file or folder and seeds it. */
   async share (path: string, opts: ShareOptions = {}): Promise<Session> {
-    let last = 0
+    const hashing = throttleProgress((progress) => this.emit('hashing', { path, ...progress }), PROGRESS_INTERVAL_MS)
     const meta = await createMetadata(path, {
       ...(opts.pieceSize !== undefined ? { pieceSize: opts.pieceSize } : {}),
       cache: this.cache,
       onProgress: (hashedBytes, totalBytes, progress) => {
         opts.onHashProgress?.(hashedBytes, totalBytes)
-        const now = Date.now()
-        if (progress.pieces > 1 && progress.pieces < progress.pieceCount && now - last < PROGRESS_INTERVAL_MS) return
-        last = now
-        this.emit('hashing', { path, ...progress })
+        hashing(progress)
       }
     })
     return await this.addSession(meta.infoHash, meta, shareStorage(path))

@@ -80,6 +80,19 @@ export async function hashPieces (
   }
 }
 
+/** Passes on the first and the last progress and at most one per `intervalMs` between
+ *  (each a copy: hashPieces updates one object in place). */
+export function throttleProgress (report: (progress: HashProgress) => void, intervalMs: number): (progress: HashProgress) => void {
+  let last = -Infinity
+  return (progress) => {
+    const now = Date.now()
+    const edge = progress.pieces <= 1 || progress.pieces === progress.pieceCount
+    if (!edge && now - last < intervalMs) return
+    last = now
+    report({ ...progress })
+  }
+}
+
 function toRuns (pieces: readonly number[] | null, pieceCount: number, pieceSize: number, lengthOf: (piece: number) => number): Run[] {
   const perRun = Math.max(1, Math.floor(HASH_CHUNK_BYTES / pieceSize))
   const runs: Run[] = []

@@ -31,7 +31,8 @@ import { Uploader } from './uploader.js'
 /** Where a session's pieces live: the original files when sharing, a partial when fetching. */
 export interface StorageProvider {
   /** Opens the storage and says which pieces it already holds (verified); `onChecking`
-   *  follows the re-hash of pieces an interrupted run left, when there is one. */
+   *  follows the re-hash of pieces an interrupted run left, when there is one (the first,
+   *  the last, at most one every PROGRESS_INTERVAL_MS between). */
   open (meta: Metadata, onChecking?: (progress: HashProgress) => void): Promise<OpenedStorage>
   /** Called once every piece is held and verified; returns the content's final path. */
   finalize (): Promise<string>
@@ -95,7 +96,6 @@ export class Session extends TypedEmitter<SessionEvents> {
   private readonly timers: NodeJS.Timeout[] = []
   private closing: Promise<void> | null = null
   private completion: SessionEvents['done'] | null = null
-  private lastChecking = 0
 
   constructor (opts: SessionOptions) {
     super()
@@ -236,7 +236,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     })
     let opened: OpenedStorage
     try {
-      opened = await this.provider.open(meta, (progress) => this.onChecking(progress))
+      opened = await this.provider.open(meta, (progress) => {
+        this.moveTo('checking')
+        this.emit('checking', progress)
+      })
     } catch (err) {
       this.fail(err)
       return
@@ -267,25 +270,15 @@ export class Session extends TypedEmitter<SessionEvents> {
       onMisbehaving,
       onStorageError: (err) => this.fail(err),
       // Not fatal: the session keeps serving, and downloads again once the disk takes the
-      // waiting pieces. `completed()` rejects with it, so a command exits with the reason.
-      onWriteStalled: (err) => this.emit('error', isBitswarmError(err) ? err : ioError('storage', err))
+      // waiting pieces. `completed()` rejects with it, so a command exits with the reason;
+      // with nobody listening it is not thrown (the session goes on).
+      onWriteStalled: (err) => { if (this.listens('error')) this.emit('error', isBitswarmError(err) ? err : ioError('storage', err)) }
     })
     const uploader = new Uploader(meta, storage, have, this.limits.upload, {
       onMisbehaving,
       onReadError: (err) => this.emit('warning', { code: 'ERR_IO', message: describe(ioError('reading a piece', err)) })
     })
     return { meta, storage, downloader, uploader }
-  }
-
-  /** Re-hashing what an interrupted run left: `checking` at most every PROGRESS_INTERVAL_MS,
-   *  the first and the last always. */
-  private onChecking (progress: HashProgress): void {
-    this.moveTo('checking')
-    const now = Date.now()
-    const last = progress.pieces === progress.pieceCount
-    if (!last && progress.pieces > 1 && now - this.lastChecking < PROGRESS_INTERVAL_MS) return
-    this.lastChecking = now
-    this.emit('checking', { ...progress })
   }
 
   private onPieceVerified (piece: number, from: string | null): void {

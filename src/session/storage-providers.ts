@@ -2,7 +2,9 @@
 // progress that is renamed into place once complete.
 
 import { Bitfield } from '../bitfield.js'
+import { PROGRESS_INTERVAL_MS } from '../constants.js'
 import type { Metadata } from '../metadata/metadata.js'
+import { throttleProgress } from '../piece-hashing.js'
 import { openShare } from '../storage/file-storage.js'
 import { openDownload } from '../storage/open-download.js'
 import type { DownloadTarget } from '../storage/resumable-download.js'
@@ -22,7 +24,10 @@ export function downloadStorage (outDir: string, force: boolean): StorageProvide
   let download: DownloadTarget | null = null
   return {
     open: async (meta, onChecking) => {
-      const opened = await openDownload(outDir, meta, { force, ...(onChecking !== undefined ? { onChecking } : {}) })
+      const opened = await openDownload(outDir, meta, {
+        force,
+        ...(onChecking !== undefined ? { onChecking: throttleProgress(onChecking, PROGRESS_INTERVAL_MS) } : {})
+      })
       download = opened.storage
       return opened
     },

@@ -13,6 +13,13 @@ export type CrashPoint =
 
 const armed = parse(process.env.BITSWARM_TEST_CRASH_AT)
 let reached = 0
+/** What the download can say about itself when it is stopped (pieces written so far). */
+let describe: () => Record<string, unknown> = () => ({})
+
+/** Registers what to report at a crash (only when a crash point is armed). */
+export function reportAtCrash (report: () => Record<string, unknown>): void {
+  if (armed !== null) describe = report
+}
 
 /** True when this is the call at which the test asked to crash (it then calls crashNow). */
 export function reachedCrashPoint (point: CrashPoint): boolean {
@@ -22,7 +29,7 @@ export function reachedCrashPoint (point: CrashPoint): boolean {
 
 /** Says where it stops (on standard error, for the test to read), then kills the process. */
 export function crashNow (point: CrashPoint, detail: Record<string, unknown>): never {
-  writeSync(2, `bitswarm-test-crash ${JSON.stringify({ point, ...detail })}\n`)
+  writeSync(2, `bitswarm-test-crash ${JSON.stringify({ point, ...describe(), ...detail })}\n`)
   process.kill(process.pid, 'SIGKILL')
   throw new Error('unreachable: SIGKILL was sent')
 }

@@ -7,7 +7,7 @@ import { type FileHandle, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { FILE_IO_CONCURRENCY, PARTIAL_SUFFIX } from '../constants.js'
 import { closed, fileExists, ioError, notReadable, notWritable } from '../errors.js'
-import type { FileSpan, Info } from '../types.js'
+import type { FileSpan } from '../types.js'
 import { forEachLimited } from './concurrent.js'
 import { FilePool } from './file-pool.js'
 import { readFailure, writeFailure } from './fs-errors.js'
@@ -15,7 +15,8 @@ import { Layout } from './layout.js'
 import { ensureWritableDir, entryAt, moveIntoPlace, preparePartial } from './partial.js'
 import { fileParts, filePath, isSingleFile, safeComponent } from './paths.js'
 import { readExactly, sliceChunks, writevExactly } from './positional.js'
-import { type Inside, lstatExactInside, openInside, pathOf } from './safe-open.js'
+import { fileStatesAt } from './file-states.js'
+import { type Inside, openInside, pathOf } from './safe-open.js'
 import { chunksOf, type FileState, type PieceData, type PieceStorage, type StorageMetadata } from './storage.js'
 
 /** Where a storage's content is, and whether it may be written there. */
@@ -83,16 +84,9 @@ export class FileStorage implements PieceStorage {
     if (!Number.isSafeInteger(offset) || offset < 0 || length < 0 || offset + length > pieceLength) {
       throw new RangeError(`read of ${length} bytes at ${offset} outside piece ${piece} of ${pieceLength} bytes`)
     }
-    return await this.run(async () => {
-      const block = Buffer.allocUnsafe(length)
-      await this.eachSpan(this.layout.spans(piece * this.layout.pieceSize + offset, length), async (span, at) => {
-        const path = this.pathOf(span.file)
-        const got = await this.files.use(span.file, (handle) => readExactly(handle, block, at, span.length, span.fileOffset))
-          .catch((err: unknown) => { throw readFailure(path, err) })
-        if (got < span.length) throw ioError(`cannot read ${path}`, 'it ended early (did it change since it was shared?)')
-      })
-      return block
-    })
+    const block = Buffer.allocUnsafe(length)
+    await this.readContent(block, piece * this.layout.pieceSize + offset)
+    return block
   }
 
   async writePiece (piece: number, data: PieceData): Promise<void> {
@@ -287,28 +281,5 @@ async function openForReading (where: Inside, length: number): Promise<FileHandl
     // The reason it is refused is what matters; a failure to close adds nothing to it.
     await handle.close().catch(() => {})
     throw readFailure(path, err)
-  }
-}
-
-/** The size and modification time of each file of `files` (every file when absent) of the
- *  content at `root`, never following a link inside it. */
-export async function fileStatesAt (root: string, info: Info, followRoot: boolean, files?: readonly number[]): Promise<FileState[]> {
-  const list = files ?? info.files.map((_, i) => i)
-  const states: FileState[] = new Array(list.length)
-  const checked = new Set<string>()
-  await forEachLimited(list.length, FILE_IO_CONCURRENCY, async (i) => {
-    states[i] = await fileStateAt({ root, parts: fileParts(info, list[i]!), followRoot, checked })
-  })
-  return states
-}
-
-/** Size and modification time of a regular file, without following links; null when it is
- *  missing or not a regular file. */
-async function fileStateAt (where: Inside): Promise<FileState> {
-  try {
-    const stats = await lstatExactInside(where)
-    return stats?.isFile() === true ? { size: Number(stats.size), mtimeNs: stats.mtimeNs } : null
-  } catch (err) {
-    throw readFailure(pathOf(where), err)
   }
 }

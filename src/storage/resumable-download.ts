@@ -69,7 +69,7 @@ export class ResumableDownload implements DownloadTarget {
     if (reachedCrashPoint('piece-write')) {
       // Tests only: half the piece's bytes as they should be, the rest not.
       await this.download.writePiece(piece, tornCopy(data))
-      crashNow('piece-write', { piece, written: this.keeper.writtenThisRun })
+      crashNow('piece-write', { piece })
     }
     await this.download.writePiece(piece, data)
     this.keeper.written(piece)

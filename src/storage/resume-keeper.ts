@@ -14,8 +14,9 @@ import { constants } from 'node:fs'
 import { type FileHandle, open } from 'node:fs/promises'
 import { Bitfield } from '../bitfield.js'
 import { RESUME_CHECKPOINT_DUTY, RESUME_CHECKPOINT_MS } from '../constants.js'
-import { isBitswarmError } from '../errors.js'
+import { closed, isBitswarmError } from '../errors.js'
 import { readSmallFile, removeFile, replaceFile } from './atomic-file.js'
+import { reportAtCrash } from './crash-point.js'
 import type { FileStorage } from './file-storage.js'
 import { writeFailure } from './fs-errors.js'
 import { decodeRecord, encodeJournalSlot, encodeRecord, JOURNAL_SLOT_BYTES, type RecordedFile, type ResumeRecord } from './resume-record.js'
@@ -47,7 +48,8 @@ export async function readSavedResume (paths: ResumePaths, fileCount: number, pi
   const recordBytes = await read(paths.record, maxRecord)
   return {
     record: recordBytes === null ? null : decodeRecord(recordBytes),
-    journal: await read(paths.journal, pieceCount * JOURNAL_SLOT_BYTES)
+    // One slot per piece, more only after failed journal writes (each retry takes a new one).
+    journal: await read(paths.journal, 2 * pieceCount * JOURNAL_SLOT_BYTES + 4096)
   }
 }
 
@@ -87,6 +89,7 @@ export class ResumeKeeper {
     this.infoHash = infoHash
     this.paths = paths
     this.held = Bitfield.fromBytes(have.length, have.toBytes())
+    reportAtCrash(() => ({ written: this.writtenThisRun, held: this.held.size }))
   }
 
   /** Writes the first record of this run (every piece found held) and empties the journal,
@@ -111,13 +114,17 @@ export class ResumeKeeper {
       this.failure = null
       throw err
     }
-    this.unwritten.add(piece)
+    const journal = this.journal
+    if (journal === null) throw closed('the resume journal')
+    this.unwritten.add(piece) // before the await: a checkpoint meanwhile must not cover its slot
     if (this.slots.has(piece)) return // a retried write: its slot is still there
     const slot = this.nextSlot++
     this.slots.set(piece, slot)
     try {
-      await this.journal!.write(encodeJournalSlot(piece), 0, JOURNAL_SLOT_BYTES, slot * JOURNAL_SLOT_BYTES)
+      await journal.write(encodeJournalSlot(piece), 0, JOURNAL_SLOT_BYTES, slot * JOURNAL_SLOT_BYTES)
     } catch (err) {
+      this.slots.delete(piece) // not written: the retry takes another slot
+      this.unwritten.delete(piece)
       throw writeFailure(this.paths.journal, err)
     }
   }
