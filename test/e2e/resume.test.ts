@@ -83,8 +83,10 @@ describe('resume after SIGKILL', () => {
         expect(resumed, run.stderr).toBeDefined()
         // Every piece whose write had completed before the kill is held, not fetched again.
         expect(resumed!.have).toBeGreaterThanOrEqual(heldAtKill)
-        // Only what the record could not vouch for was read again.
-        expect(checking.length > 0).toBe(resumed!.checked > 0)
+        // Nothing re-hashed, no `checking` event. (Re-hashing may also end before the CLI
+        // listens: `checking` is not replayed, `resumed` is.)
+        if (resumed!.checked === 0) expect(checking).toEqual([])
+        else if (checking.length > 0) expect(checking.at(-1)).toMatchObject({ pieces: resumed!.checked, pieceCount: resumed!.checked })
         figures.push(`run ${i + 1}: held ${resumed!.have}/1024 (trusted ${resumed!.trusted}, re-hashed ${resumed!.checked})`)
       }
       if (step.crashAt !== null) {

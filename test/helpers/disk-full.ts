@@ -50,12 +50,15 @@ export async function diskFullScenario (swarm: TestSwarm, work: string, disk: Fi
   await expect(completed).rejects.toMatchObject({ code })
   const downloader = sessionA.transfer!.downloader
   expect(downloader.stalled).toBe(true)
-  // Every request withdrawn at once; after a second nothing more arrives.
+  // Every request withdrawn at once; a second later (blocks already on their way have
+  // landed) nothing more arrives. `peer-stats` comes once a second: the clock.
   for (const peer of sessionA.peers.values()) expect(peer.requests.size).toBe(0)
+  await waitFor(sessionA, 'peer-stats')
   await waitFor(sessionA, 'peer-stats')
   const settled = sessionA.stats().downloaded
   await waitFor(sessionA, 'peer-stats')
   expect(sessionA.stats().downloaded).toBe(settled)
+  for (const peer of sessionA.peers.values()) expect(peer.requests.size).toBe(0)
   expect(sessionA.status).toBe('downloading') // still open, still serving
   const held = [...downloader.have.indices()]
   expect(held.length).toBeGreaterThan(0)
