@@ -23,7 +23,7 @@ import { FinishedDownload, ResumableDownload, type DownloadTarget } from './resu
 import { readSavedResume, ResumeKeeper, type ResumePaths, type SavedResume } from './resume-keeper.js'
 import { planResume } from './resume-plan.js'
 import type { ResumeRecord } from './resume-record.js'
-import type { StorageMetadata } from './storage.js'
+import type { FileState, StorageMetadata } from './storage.js'
 
 export interface OpenDownloadOptions {
   /** Replace an existing entry at the final path (only once the new content is complete). */
@@ -97,7 +97,7 @@ async function resume (
   meta: StorageMetadata & { infoHash: Buffer },
   layout: Layout,
   saved: SavedResume,
-  files: Parameters<typeof planResume>[0]['files'],
+  files: readonly FileState[],
   onChecking: OpenDownloadOptions['onChecking']
 ): Promise<{ have: Bitfield, rehashed: number[], resumed: ResumeSummary }> {
   const plan = planResume({ layout, infoHash: meta.infoHash, record: saved.record, journal: saved.journal, files })

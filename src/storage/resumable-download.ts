@@ -25,11 +25,6 @@ export class ResumableDownload implements DownloadTarget {
     this.keeper = keeper
   }
 
-  get partialPath (): string { return this.download.partialPath }
-
-  /** Resume records written in this run. */
-  get checkpoints (): number { return this.keeper.checkpoints }
-
   async read (piece: number, offset: number, length: number): Promise<Buffer> {
     return await this.download.read(piece, offset, length)
   }

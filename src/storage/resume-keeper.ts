@@ -81,8 +81,6 @@ export class ResumeKeeper {
   private lastEnd = 0
   /** Pieces written in this run (for the crash tests' report). */
   writtenThisRun = 0
-  /** Records written in this run. */
-  checkpoints = 0
 
   constructor (storage: FileStorage, infoHash: Buffer, paths: ResumePaths, have: Bitfield) {
     this.storage = storage
@@ -210,7 +208,6 @@ export class ResumeKeeper {
   private async writeRecord (have: Buffer, journalFrom: number): Promise<void> {
     const record = encodeRecord({ infoHash: this.infoHash, pieceCount: this.held.length, have, files: this.files, journalFrom })
     await replaceFile(this.paths.record, record, true, 'record-write')
-    this.checkpoints++
   }
 
   private stopTimer (): void {
