@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_CLOSED'
   | 'ERR_IO'
+  | 'ERR_DISK_FULL'
+  | 'ERR_SYMLINK'
 
 export class BitswarmError extends Error {
   readonly code: ErrorCode
@@ -79,6 +81,14 @@ export const closed = (what: string): BitswarmError =>
 
 export const ioError = (what: string, cause?: unknown): BitswarmError =>
   new BitswarmError('ERR_IO', `${what}: ${describeCause(cause)}`, { cause })
+
+/** No space left (ENOSPC) or quota exceeded (EDQUOT) while writing `path`. */
+export const diskFull = (path: string, cause?: unknown): BitswarmError =>
+  new BitswarmError('ERR_DISK_FULL', `cannot write ${path}: the disk is full (${describeCause(cause)})`, { cause })
+
+/** A symbolic link where bitswarm writes or reads inside its own folder: never followed. */
+export const symlinkRefused = (path: string): BitswarmError =>
+  new BitswarmError('ERR_SYMLINK', `${path} is a symbolic link; bitswarm never reads or writes through one inside a download or share (remove it to go on)`)
 
 /** The operating system's words for an I/O failure, without a stack. */
 function describeCause (cause: unknown): string {

@@ -4,6 +4,7 @@
 export { BitswarmNode, type NodeOptions, type NodeEvents, type ShareOptions, type GetOptions } from './node.js'
 export type { Session } from './session/session.js'
 export type { SessionEvents, SessionStats, PeerStats, ContentDescription } from './session/events.js'
+export type { HashProgress } from './piece-hashing.js'
 export { Metadata, createMetadata, formatLink, parseLink, choosePieceSize, parseByteSize, type ParsedLink } from './metadata/index.js'
 export { startBootstrapNode, parseBootstrapList, formatAddress, type BootstrapAddress, type BootstrapNode } from './bootstrap.js'
 export { BitswarmError, isBitswarmError, type ErrorCode } from './errors.js'

@@ -4,11 +4,13 @@
 import DHT from 'hyperdht'
 import Hyperswarm from 'hyperswarm'
 import type { PeerDiscovery, SecretStream } from 'hyperswarm'
-import { DISCOVERY_REFRESH_MAX_MS, DISCOVERY_REFRESH_MS, MAX_PARALLEL_DIALS, MAX_PEERS } from './constants.js'
+import { DISCOVERY_REFRESH_MAX_MS, DISCOVERY_REFRESH_MS, MAX_PARALLEL_DIALS, MAX_PEERS, PROGRESS_INTERVAL_MS } from './constants.js'
 import { bootstrapUnreachable, closed, timedOut } from './errors.js'
 import { parseLink } from './metadata/link.js'
 import type { Metadata } from './metadata/metadata.js'
 import { createMetadata } from './metadata/create.js'
+import { defaultCacheDir, MetadataCache } from './metadata/metadata-cache.js'
+import { type HashProgress, throttleProgress } from './piece-hashing.js'
 import { Session, type StorageProvider, type TransferLimits } from './session/session.js'
 import { downloadStorage, shareStorage } from './session/storage-providers.js'
 import { TokenBucket } from './token-bucket.js'
@@ -41,6 +43,10 @@ export interface NodeOptions {
   downloadLimit?: number
   /** Peers served at once per share, plus one optimistic slot (UPLOAD_SLOTS); 0 serves nobody. */
   uploadSlots?: number
+  /** Folder of the metadata cache: a share whose files are unchanged since it was last
+   *  hashed starts at once. Default: BITSWARM_CACHE_DIR, else $XDG_CACHE_HOME/bitswarm,
+   *  else ~/.cache/bitswarm; false: no cache. */
+  cacheDir?: string | false
   /** Test knobs: reconnect backoffs of the swarm; `lookupAgain: false` stops the repeated
    *  DHT lookups (so a test sees what peer exchange alone does). */
   backoffs?: number[]
@@ -55,6 +61,9 @@ export interface NodeEvents {
   disconnection: { peer: string }
   /** A session's topic is on the DHT: others can find this node from now on. */
   announced: { topic: string, nat: NatKind, relay: boolean }
+  /** share() hashes the content: pieces and bytes done, of all. The first, the last, and
+   *  at most one every PROGRESS_INTERVAL_MS between; none when the cache knew the share. */
+  hashing: { path: string } & HashProgress
   /** A session still has no peer after a lookup: what was tried, for the "0 peers" explanation. */
   lookup: LookupReport
 }
@@ -82,6 +91,7 @@ export interface LookupReport {
 
 export interface ShareOptions {
   pieceSize?: number
+  /** Called after each piece is hashed (not at all when the metadata cache knew the share). */
   onHashProgress?: (hashedBytes: number, totalBytes: number) => void
 }
 
@@ -98,6 +108,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   private readonly refreshTimers = new Set<NodeJS.Timeout>()
   private readonly limits: TransferLimits
   private readonly dialer: PeerDialer
+  private readonly cache: MetadataCache | null
   /** Inbound connection handshakes seen (hyperswarm asks its firewall about each). */
   private inboundAttempts = 0
   private relay: RelayService | null = null
@@ -132,6 +143,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       upload: new TokenBucket({ rate: opts.uploadLimit ?? 0 }),
       download: new TokenBucket({ rate: opts.downloadLimit ?? 0 })
     }
+    this.cache = opts.cacheDir === false ? null : new MetadataCache(opts.cacheDir ?? defaultCacheDir())
   }
 
   get publicKey (): Buffer { return this.swarm.keyPair.publicKey }
@@ -160,7 +172,15 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
 
   /** Hashes a file or folder and seeds it. */
   async share (path: string, opts: ShareOptions = {}): Promise<Session> {
-    const meta = await createMetadata(path, opts)
+    const hashing = throttleProgress((progress) => this.emit('hashing', { path, ...progress }), PROGRESS_INTERVAL_MS)
+    const meta = await createMetadata(path, {
+      ...(opts.pieceSize !== undefined ? { pieceSize: opts.pieceSize } : {}),
+      cache: this.cache,
+      onProgress: (hashedBytes, totalBytes, progress) => {
+        opts.onHashProgress?.(hashedBytes, totalBytes)
+        hashing(progress)
+      }
+    })
     return await this.addSession(meta.infoHash, meta, shareStorage(path))
   }
 

@@ -30,6 +30,11 @@ export class TypedEmitter<Events extends object> {
     return this
   }
 
+  /** Whether anyone listens (EventEmitter throws an `error` nobody listens to). */
+  protected listens<K extends keyof Events & string> (event: K): boolean {
+    return this.emitter.listenerCount(event) > 0
+  }
+
   protected emit<K extends keyof Events & string> (event: K, payload: Events[K]): void {
     this.emitter.emit(event, payload)
   }

@@ -7,16 +7,17 @@ import type { BitswarmNode, LookupReport } from '../node.js'
 import type { Session } from '../session/session.js'
 import type { PeerStats, SessionStats } from '../session/events.js'
 import type { Listener, TypedEmitter } from '../typed-emitter.js'
+import type { HashProgress } from '../piece-hashing.js'
 import { ChangeGate, peersChanged, progressChanged, type ProgressFigures } from './change-gate.js'
 import { toErrorReport } from './fail.js'
-import { formatBytes } from './format.js'
+import { formatBytes, formatPercent } from './format.js'
 import { describeReachability, explainNoPeers } from './no-peers.js'
 import { guardedStderr, outputs, writeErr, writeOut } from './output.js'
 import { jsonLine, printable } from './printable.js'
 import { colourEnabled } from './view/colour.js'
 import { renderContentLine, renderStatusLine } from './view/plain.js'
 import { renderScreen, usableWidth } from './view/screen.js'
-import { createViewState, type Ending, etaSeconds, reduce, type Role, type ViewEvent, type ViewState } from './view/state.js'
+import { createViewState, type Ending, etaSeconds, reduce, resumedNotice, type Role, type ViewEvent, type ViewState } from './view/state.js'
 import { renderSummary, summarize } from './view/summary.js'
 import { TerminalView } from './view/terminal-view.js'
 
@@ -55,6 +56,7 @@ export class Reporter {
   private readonly progressGate = new ChangeGate<ProgressFigures>(progressChanged, PROGRESS_INTERVAL_MS)
   private readonly peersGate = new ChangeGate<PeerStats[]>(peersChanged, PEERS_EVENT_INTERVAL_MS)
   private latestStats: SessionStats | null = null
+  private lastHashLine = 0
   /** Pieces verified since the last `progress` event, for programs drawing a piece map. */
   private verified: number[] = []
   private stopped = false
@@ -107,6 +109,10 @@ export class Reporter {
       } else if (this.view?.running === true && this.state !== null) reduce(this.state, { type: 'notice', data: { message } })
       else if (LOOKUP_REPORTED(report.attempt)) this.say(message)
     })
+    this.listen(node, 'hashing', ({ path, ...progress }) => {
+      if (this.mode === 'json') this.event('hashing', { ...progress })
+      else if (this.mode !== 'quiet') this.progressLine('hashing', progress)
+    })
     this.listen(node, 'announced', ({ nat, relay }) => {
       if (role !== 'share') return
       // node.share() announces before it resolves: this waits until `ready` has gone out.
@@ -122,7 +128,7 @@ export class Reporter {
     const state = createViewState(this.opts.role ?? 'get', link, Date.now())
     this.state = state
     this.session = session
-    for (const type of ['metadata', 'status', 'peer-add', 'peer-remove', 'piece-verified', 'piece-failed', 'stats', 'peer-stats', 'done', 'warning', 'error'] as const) {
+    for (const type of ['metadata', 'status', 'checking', 'resumed', 'peer-add', 'peer-remove', 'piece-verified', 'piece-failed', 'stats', 'peer-stats', 'done', 'warning', 'error'] as const) {
       this.listen(session, type, (data: unknown) => this.apply({ type, data } as ViewEvent))
     }
     this.catchUp(session)
@@ -196,6 +202,8 @@ export class Reporter {
         this.flushAnnounced() // a share is announced before its `ready`: said right after it
         break
       }
+      case 'checking': this.event('checking', { ...event.data }); break
+      case 'resumed': this.event('resumed', { ...event.data }); break
       case 'peer-add': this.event('peer', { id: event.data.id, connected: true }); break
       case 'peer-remove': this.event('peer', { id: event.data.id, connected: false, reason: event.data.reason }); break
       case 'warning': this.event('warning', { ...event.data }); break
@@ -240,6 +248,8 @@ export class Reporter {
   private plain (event: ViewEvent, state: ViewState): void {
     switch (event.type) {
       case 'metadata': this.tell(renderContentLine(state)); break
+      case 'resumed': this.say(resumedNotice(event.data)); break
+      case 'checking': this.progressLine('checking', event.data); break
       case 'peer-add': this.say(`peer ${event.data.id.slice(0, 8)} connected`); break
       case 'peer-remove': this.say(`peer ${event.data.id.slice(0, 8)} left (${event.data.reason})`); break
       case 'warning': this.say(`warning: ${event.data.message}`); break
@@ -256,6 +266,21 @@ export class Reporter {
       }
       default: break
     }
+  }
+
+  /** `checking` (a partial) or `hashing` (a share) for people: a line every few seconds and
+   *  the last; at a terminal, one line redrawn in place until the view starts. */
+  private progressLine (what: string, p: HashProgress): void {
+    const now = Date.now()
+    const last = p.pieces === p.pieceCount
+    const line = `${what} ${formatPercent(p.bytes, p.totalBytes)}  ${formatBytes(p.bytes)} / ${formatBytes(p.totalBytes)}  (${p.pieces}/${p.pieceCount} pieces)`
+    if (this.mode === 'terminal' && this.view === null) {
+      process.stderr.write(last ? '\r\x1b[K' : `\r\x1b[K${line}`)
+      return
+    }
+    if (!last && now - this.lastHashLine < PLAIN_STATUS_INTERVAL_MS) return
+    this.lastHashLine = now
+    this.say(line)
   }
 
   /** The figures as they are now, not as of the last timer tick: the summary is exact. */
@@ -280,6 +305,7 @@ export class Reporter {
       }
     }
     this.apply({ type: 'status', data: { status: session.status, previous: session.status } })
+    if (session.resumed != null) this.apply({ type: 'resumed', data: session.resumed })
     for (const id of session.peers.keys()) this.apply({ type: 'peer-add', data: { id } })
     this.apply({ type: 'stats', data: session.stats() })
   }

@@ -1,16 +1,19 @@
 // Builds the metadata of a file or folder on disk: walk it, then hash its pieces.
 // The only module of the metadata layer that touches the disk.
 
-import { lstat, open, readdir, stat, type FileHandle } from 'node:fs/promises'
+import { lstat, readdir, stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { TextDecoder } from 'node:util'
-import { HASH_BYTES, HASH_READ_CONCURRENCY, MAX_FILES, MAX_PATH_DEPTH, MAX_PIECES } from '../constants.js'
+import { FILE_IO_CONCURRENCY, HASH_BYTES, MAX_FILES, MAX_PATH_DEPTH, MAX_PIECES } from '../constants.js'
 import { invalidMetadata, ioError, notFound, notReadable, tooManyPieces } from '../errors.js'
+import { type HashProgress, hashPieces } from '../piece-hashing.js'
+import { forEachLimited } from '../storage/concurrent.js'
+import { FileStorage } from '../storage/file-storage.js'
 import type { Info } from '../types.js'
 import { validateInfo } from './info.js'
+import type { MetadataCache } from './metadata-cache.js'
 import { Metadata } from './metadata.js'
 import { validateComponent } from './paths.js'
-import { PieceHasher } from './piece-hasher.js'
 import { choosePieceSize, pieceCount, validatePieceSize } from './piece-size.js'
 
 export interface ShareFile {
@@ -18,6 +21,8 @@ export interface ShareFile {
   path: string[]
   length: number
   absolute: string
+  /** Modification time in nanoseconds: with the length, what says the file is unchanged. */
+  mtimeNs: bigint
 }
 
 export interface ShareLayout {
@@ -31,8 +36,12 @@ export interface ShareLayout {
 export interface CreateOptions {
   /** A power of two within the limits; by default chosen from the total size. */
   pieceSize?: number
-  /** Called as hashing advances (about once per MiB read), ending at hashedBytes === totalBytes. */
-  onProgress?: (hashedBytes: number, totalBytes: number) => void
+  /** Called after each piece is hashed, ending at hashedBytes === totalBytes; `progress`
+   *  also counts the pieces. Not called when the cache already knew the share. */
+  onProgress?: (hashedBytes: number, totalBytes: number, progress: HashProgress) => void
+  /** Metadata of shares hashed before: used when every file still has the size and
+   *  modification time it had then, and filled after hashing. */
+  cache?: MetadataCache | null
 }
 
 export async function createMetadata (path: string, opts: CreateOptions = {}): Promise<Metadata> {
@@ -42,6 +51,8 @@ export async function createMetadata (path: string, opts: CreateOptions = {}): P
   const pieceSize = opts.pieceSize ?? choosePieceSize(totalBytes)
   const pieces = pieceCount(totalBytes, pieceSize)
   if (pieces > MAX_PIECES) throw tooManyPieces(pieces, MAX_PIECES)
+  const cached = await opts.cache?.load(share, opts.pieceSize)
+  if (cached != null) return cached
 
   const info: Info = {
     name: basename(share.root),
@@ -50,17 +61,20 @@ export async function createMetadata (path: string, opts: CreateOptions = {}): P
     pieceHashes: Buffer.alloc(pieces * HASH_BYTES)
   }
   validateInfo(info) // refuse a bad name or layout before spending minutes hashing
-  await hashPieces(share.files, totalBytes, pieceSize, info.pieceHashes, opts.onProgress)
-  return Metadata.fromInfo(info)
+  await hashShare(share, info, totalBytes, opts.onProgress)
+  await refuseChanged(share)
+  const meta = Metadata.fromInfo(info)
+  await opts.cache?.store(share, opts.pieceSize, meta)
+  return meta
 }
 
 /** Lists what `path` shares. A symlink given as the root is followed (the user named it);
  *  inside a folder, symlinks and special files are refused rather than skipped. */
 export async function walkShare (path: string): Promise<ShareLayout> {
   const root = resolve(path)
-  const stats = await stat(root).catch((err: unknown) => { throw fsError(path, err) })
+  const stats = await stat(root, { bigint: true }).catch((err: unknown) => { throw fsError(path, err) })
   if (stats.isFile()) {
-    return { root, isFile: true, files: [{ path: [], length: stats.size, absolute: root }] }
+    return { root, isFile: true, files: [{ path: [], length: Number(stats.size), absolute: root, mtimeNs: stats.mtimeNs }] }
   }
   if (!stats.isDirectory()) throw invalidMetadata(`${path} is not a regular file or folder`)
   const files: ShareFile[] = []
@@ -82,11 +96,11 @@ async function walkFolder (folder: string, relative: string[], files: ShareFile[
     validateComponent(name, JSON.stringify(absolute))
     const path = [...relative, name]
     if (path.length > MAX_PATH_DEPTH) throw invalidMetadata(`${absolute} is nested more than ${MAX_PATH_DEPTH} levels deep`)
-    const stats = await lstat(absolute).catch((err: unknown) => { throw fsError(absolute, err) })
+    const stats = await lstat(absolute, { bigint: true }).catch((err: unknown) => { throw fsError(absolute, err) })
     if (stats.isDirectory()) {
       await walkFolder(absolute, path, files)
     } else if (stats.isFile()) {
-      files.push({ path, length: stats.size, absolute })
+      files.push({ path, length: Number(stats.size), absolute, mtimeNs: stats.mtimeNs })
       if (files.length > MAX_FILES) throw invalidMetadata(`more than ${MAX_FILES} files`)
     } else if (stats.isSymbolicLink()) {
       throw invalidMetadata(`${absolute} is a symbolic link; only regular files and folders can be shared`)
@@ -109,97 +123,32 @@ function fsError (path: string, err: unknown): Error {
   return code === 'ENOENT' || code === 'ENOTDIR' ? notFound(path) : notReadable(path, err)
 }
 
-/** I/O unit while hashing, independent of the piece size. Measured on a 1 GiB file: with
- *  one read per 16 KiB piece hashing ran at ~160 MB/s, with 1 MiB reads at ~900 MB/s;
- *  chunks from 256 KiB to 4 MiB performed alike. */
-const READ_CHUNK_BYTES = 1024 * 1024
-
-/** Hashes every piece into `into`. Pieces are cut from the concatenation of the files, so
- *  one piece may span several. Memory is HASH_READ_CONCURRENCY chunk buffers, reused: the
- *  next chunks are read (on libuv's thread pool) while this one is hashed. */
-async function hashPieces (
-  files: readonly ShareFile[],
+/** Hashes every piece into info.pieceHashes. Pieces are cut from the concatenation of the
+ *  files, so one piece may span several; they are read in place, several pieces a read and
+ *  several reads in flight (src/piece-hashing.ts), never following a link inside a folder. */
+async function hashShare (
+  share: ShareLayout,
+  info: Info,
   totalBytes: number,
-  pieceSize: number,
-  into: Buffer,
-  onProgress?: (hashedBytes: number, totalBytes: number) => void
+  onProgress?: CreateOptions['onProgress']
 ): Promise<void> {
-  const chunks = Math.ceil(totalBytes / READ_CHUNK_BYTES)
-  const slots = Math.min(HASH_READ_CONCURRENCY, chunks)
-  const buffers = Array.from({ length: slots }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, totalBytes)))
-  const reads: Array<Promise<Buffer>> = []
-  const reader = new ConcatenatedReader(files)
-  const hasher = new PieceHasher(pieceSize, into)
-  let lastRead: Promise<unknown> = Promise.resolve()
-
-  // Reads run one after another (the reader is sequential) but ahead of the hashing.
-  const startRead = (index: number): void => {
-    const length = Math.min(READ_CHUNK_BYTES, totalBytes - index * READ_CHUNK_BYTES)
-    const buffer = buffers[index % slots]!.subarray(0, length)
-    const read = lastRead.then(async () => { await reader.readExactly(buffer); return buffer })
-    read.catch(() => {}) // awaited in order below; this only keeps an early failure from counting as unhandled
-    reads[index % slots] = read
-    lastRead = read
-  }
-
+  const files = new FileStorage(share.root, { info }, false, true)
+  const source = { pieceSize: info.pieceSize, totalBytes, read: async (into: Buffer, offset: number) => await files.readContent(into, offset) }
   try {
-    for (let index = 0; index < slots; index++) startRead(index)
-    let hashedBytes = 0
-    for (let index = 0; index < chunks; index++) {
-      const chunk = await reads[index % slots]!
-      hasher.update(chunk)
-      hashedBytes += chunk.byteLength
-      // Only now is this chunk's buffer free for the read `slots` chunks ahead.
-      if (index + slots < chunks) startRead(index + slots)
-      onProgress?.(hashedBytes, totalBytes)
-    }
-    hasher.end()
+    await hashPieces(source, null, (piece, digest) => { digest.copy(info.pieceHashes, piece * HASH_BYTES) },
+      onProgress === undefined ? undefined : (progress) => onProgress(progress.bytes, progress.totalBytes, progress))
   } finally {
-    await lastRead.catch(() => {}) // no read may still be using a file when it is closed
-    await reader.close()
+    await files.close()
   }
 }
 
-/** Reads the files back to back as one stream, holding at most one file open. */
-class ConcatenatedReader {
-  private readonly files: readonly ShareFile[]
-  private fileIndex = 0
-  private position = 0
-  private handle: FileHandle | null = null
-
-  constructor (files: readonly ShareFile[]) {
-    this.files = files
-  }
-
-  /** Fills `target` from where the previous read stopped. */
-  async readExactly (target: Buffer): Promise<void> {
-    let filled = 0
-    while (filled < target.byteLength) {
-      // Exists: the chunks asked for add up to exactly the files' total length.
-      const file = this.files[this.fileIndex]!
-      const wanted = Math.min(target.byteLength - filled, file.length - this.position)
-      if (wanted === 0) {
-        await this.nextFile()
-        continue
-      }
-      this.handle ??= await open(file.absolute, 'r').catch((err: unknown) => { throw fsError(file.absolute, err) })
-      const { bytesRead } = await this.handle.read(target, filled, wanted, this.position)
-        .catch((err: unknown) => { throw notReadable(file.absolute, err) })
-      if (bytesRead === 0) throw ioError(`reading ${file.absolute}`, new Error('the file shrank while it was being hashed'))
-      filled += bytesRead
-      this.position += bytesRead
+/** A file written to while it was hashed would get hashes of neither version: refused. */
+async function refuseChanged (share: ShareLayout): Promise<void> {
+  await forEachLimited(share.files.length, FILE_IO_CONCURRENCY, async (i) => {
+    const file = share.files[i]!
+    const now = await stat(file.absolute, { bigint: true }).catch((err: unknown) => { throw fsError(file.absolute, err) })
+    if (Number(now.size) !== file.length || now.mtimeNs !== file.mtimeNs) {
+      throw ioError(`reading ${file.absolute}`, new Error('the file changed while it was being hashed'))
     }
-  }
-
-  async close (): Promise<void> {
-    const handle = this.handle
-    this.handle = null
-    await handle?.close()
-  }
-
-  private async nextFile (): Promise<void> {
-    await this.close()
-    this.fileIndex++
-    this.position = 0
-  }
+  })
 }

@@ -11,12 +11,14 @@ import {
 import type { Metadata } from '../metadata/metadata.js'
 import { PiecePicker } from '../picker/piece-picker.js'
 import { requestWindowBytes } from '../request-window.js'
-import type { PieceStorage } from '../storage/storage.js'
+import { isWriteStall } from '../storage/fs-errors.js'
+import type { PieceData, PieceStorage } from '../storage/storage.js'
 import type { TokenBucket } from '../token-bucket.js'
 import type { BlockRange } from '../types.js'
 import type { Block } from '../wire/messages.js'
 import type { Peer } from './peer.js'
 import { PieceBuffer } from './piece-buffer.js'
+import { StalledWrites } from './stalled-writes.js'
 
 export interface DownloaderHooks {
   peers: () => Iterable<Peer>
@@ -26,6 +28,9 @@ export interface DownloaderHooks {
   onMisbehaving: (peer: Peer, why: string) => void
   /** The piece could not be stored: the session cannot go on. */
   onStorageError: (err: unknown) => void
+  /** The disk refused a piece (full, I/O error, permissions): nothing more is requested
+   *  until it takes the pieces waiting (retried every WRITE_RETRY_MS). */
+  onWriteStalled: (err: unknown) => void
 }
 
 export class Downloader {
@@ -39,6 +44,7 @@ export class Downloader {
   /** Set while the download limit holds requests back: fills again when it has room. */
   private limitTimer: NodeJS.Timeout | null = null
   private stopped = false
+  private readonly stalledWrites: StalledWrites
   hashFailures = 0
   /** Payload bytes received in this run. */
   downloaded = 0
@@ -55,7 +61,17 @@ export class Downloader {
       blockBytes: BLOCK_BYTES,
       maxPartialPieces: Math.max(MIN_PARTIAL_PIECES, Math.floor(MAX_PARTIAL_BYTES / meta.pieceSize))
     })
+    this.stalledWrites = new StalledWrites({
+      write: async (piece, data) => await this.storage.writePiece(piece, data),
+      onWritten: ({ piece, from }) => this.onWritten(piece, from),
+      onCleared: () => this.fillAll(),
+      onFatal: (err) => this.hooks.onStorageError(err),
+      isStall: isWriteStall
+    })
   }
+
+  /** Whether the disk refused pieces that still wait in memory (nothing is requested). */
+  get stalled (): boolean { return this.stalledWrites.stalled }
 
   get complete (): boolean { return this.have.complete }
 
@@ -83,6 +99,7 @@ export class Downloader {
   /** The session is closing: no more requests, no pending timer. */
   stop (): void {
     this.stopped = true
+    this.stalledWrites.stop()
     if (this.limitTimer !== null) clearTimeout(this.limitTimer)
     this.limitTimer = null
   }
@@ -146,7 +163,7 @@ export class Downloader {
   }
 
   private fill (peer: Peer): void {
-    if (peer.choked || peer.has === null || this.complete || this.stopped || peer.wanted === 0) return
+    if (peer.choked || peer.has === null || this.complete || this.stopped || peer.wanted === 0 || this.stalled) return
     const room = this.affordable(this.requestRoom(peer))
     if (room <= 0) return
     const picks = this.picker.pickBlocks(peer.has, room, (piece, offset) => peer.requests.has(piece, offset))
@@ -220,12 +237,30 @@ export class Downloader {
       this.fillAll()
       return
     }
-    this.storage.writePiece(piece, buffer.chunks()).then(() => {
-      this.picker.onPieceVerified(piece)
-      if (!this.have.set(piece)) return
-      this.onPieceHeld(piece, from)
-      this.hooks.onPieceVerified(piece, from.length === 1 ? from[0]! : null)
-    }, (err) => this.hooks.onStorageError(err))
+    const data = buffer.chunks()
+    this.storage.writePiece(piece, data).then(() => this.onWritten(piece, from), (err) => this.onWriteFailed(piece, data, from, err))
+  }
+
+  private onWritten (piece: number, from: string[]): void {
+    this.picker.onPieceVerified(piece)
+    if (!this.have.set(piece)) return
+    this.onPieceHeld(piece, from)
+    this.hooks.onPieceVerified(piece, from.length === 1 ? from[0]! : null)
+  }
+
+  /** A full disk or an I/O error: the piece waits in memory, every request is withdrawn at
+   *  once, and the session says why. Anything else stops the session. */
+  private onWriteFailed (piece: number, data: PieceData, from: string[], err: unknown): void {
+    if (this.stopped) return
+    if (!isWriteStall(err)) {
+      this.hooks.onStorageError(err)
+      return
+    }
+    const first = !this.stalled
+    this.stalledWrites.add({ piece, data, from })
+    if (!first) return
+    for (const peer of this.hooks.peers()) this.withdrawAll(peer)
+    this.hooks.onWriteStalled(err)
   }
 
   /** Credits the piece's senders and drops interest in peers that have nothing more for us. */
@@ -245,6 +280,17 @@ export class Downloader {
 
   private forget (peer: Peer, range: { piece: number, offset: number }): boolean {
     return peer.requests.delete(range.piece, range.offset)
+  }
+
+  /** Cancels every request outstanding with `peer` (blocks already on the way still count). */
+  private withdrawAll (peer: Peer): void {
+    peer.wire.batch(() => {
+      for (const request of peer.requests.values()) {
+        peer.wire.send('cancel', { piece: request.piece, offset: request.offset, length: request.length })
+        this.picker.releaseRequest(request.piece, request.offset)
+      }
+    })
+    peer.requests.clear()
   }
 
   private releaseAll (peer: Peer): void {

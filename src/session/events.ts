@@ -2,6 +2,7 @@
 // watches it (the CLI's views, the --json stream, the tests). Kebab-case names.
 
 import type { BitswarmError } from '../errors.js'
+import type { HashProgress } from '../piece-hashing.js'
 import type { SessionStatus } from './status.js'
 
 export interface ContentDescription {
@@ -62,6 +63,13 @@ export interface SessionEvents {
   status: { status: SessionStatus, previous: SessionStatus }
   /** The content is known: at once when sharing, after the metadata exchange when fetching. */
   metadata: ContentDescription
+  /** An interrupted download re-hashes pieces it found on disk (status `checking`): pieces
+   *  and bytes checked so far, of those to check. The first, the last, and at most one
+   *  every PROGRESS_INTERVAL_MS between. None when the resume record vouches for them all. */
+  checking: HashProgress
+  /** An interrupted download was found and resumed: `have` pieces held, `trusted` of them
+   *  on its resume record's word (not read again), `checked` pieces re-hashed. */
+  resumed: { have: number, trusted: number, checked: number }
   'peer-add': { id: string }
   /** With the peer's final statistics, so nothing it sent since the last `peer-stats` is lost. */
   'peer-remove': { id: string, reason: string, stats: PeerStats }
@@ -73,7 +81,11 @@ export interface SessionEvents {
   done: { path: string, totalBytes: number, downloaded: number, uploaded: number, seconds: number }
   /** Something went wrong with one peer or one attempt; the session goes on. */
   warning: { code: string, message: string, peer?: string }
-  /** The session cannot go on (disk full, output exists…); it closes after this. */
+  /** The session cannot go on (output exists, a link inside the partial…); it closes after
+   *  this. Except when the disk refuses a piece (ERR_DISK_FULL, ERR_IO, ERR_NOT_WRITABLE,
+   *  with the path): then nothing more is requested, the pieces held are still served, the
+   *  refused piece is written again every WRITE_RETRY_MS, and downloading goes on by itself
+   *  once it fits. `completed()` rejects either way. */
   error: BitswarmError
   close: { reason: string }
 }

@@ -9,6 +9,7 @@ import { BitswarmError, closed, ioError, isBitswarmError } from '../errors.js'
 import { discoveryKeyOf } from '../metadata/info-hash.js'
 import { formatLink } from '../metadata/link.js'
 import type { Metadata } from '../metadata/metadata.js'
+import type { HashProgress } from '../piece-hashing.js'
 import type { PieceStorage } from '../storage/storage.js'
 import { TokenBucket } from '../token-bucket.js'
 import { TypedEmitter } from '../typed-emitter.js'
@@ -30,10 +31,19 @@ import { Uploader } from './uploader.js'
 
 /** Where a session's pieces live: the original files when sharing, a partial when fetching. */
 export interface StorageProvider {
-  /** Opens the storage and says which pieces it already holds (verified). */
-  open (meta: Metadata, onChecked?: (piece: number) => void): Promise<{ storage: PieceStorage, have: Bitfield }>
+  /** Opens the storage and says which pieces it already holds (verified); `onChecking`
+   *  follows the re-hash of pieces an interrupted run left, when there is one (the first,
+   *  the last, at most one every PROGRESS_INTERVAL_MS between). */
+  open (meta: Metadata, onChecking?: (progress: HashProgress) => void): Promise<OpenedStorage>
   /** Called once every piece is held and verified; returns the content's final path. */
   finalize (): Promise<string>
+}
+
+export interface OpenedStorage {
+  storage: PieceStorage
+  have: Bitfield
+  /** What an interrupted download found, when there was one. */
+  resumed?: SessionEvents['resumed'] | null
 }
 
 export interface SessionOptions {
@@ -72,6 +82,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly peers = new Map<string, Peer>()
   status: SessionStatus = 'opening'
   transfer: Transfer | null = null
+  /** What an interrupted download found when it resumed (the `resumed` event), if it did. */
+  resumed: SessionEvents['resumed'] | null = null
   private readonly provider: StorageProvider
   private readonly fetcher: MetadataFetcher
   private readonly messages: PeerMessages
@@ -238,9 +250,12 @@ export class Session extends TypedEmitter<SessionEvents> {
       void this.close('the metadata was all that was asked for')
       return
     }
-    let opened: { storage: PieceStorage, have: Bitfield }
+    let opened: OpenedStorage
     try {
-      opened = await this.provider.open(meta, () => this.moveTo('checking'))
+      opened = await this.provider.open(meta, (progress) => {
+        this.moveTo('checking')
+        this.emit('checking', progress)
+      })
     } catch (err) {
       this.fail(err)
       return
@@ -248,6 +263,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (this.status === 'closing' || this.status === 'closed') {
       await opened.storage.close()
       return
+    }
+    if (opened.resumed != null) {
+      this.resumed = opened.resumed
+      this.emit('resumed', opened.resumed)
     }
     this.transfer = this.createTransfer(meta, opened.storage, opened.have)
     for (const peer of this.peers.values()) {
@@ -265,7 +284,11 @@ export class Session extends TypedEmitter<SessionEvents> {
       onPieceVerified: (piece, from) => this.onPieceVerified(piece, from),
       onPieceFailed: (piece, from) => this.onPieceFailed(piece, from),
       onMisbehaving,
-      onStorageError: (err) => this.fail(err)
+      onStorageError: (err) => this.fail(err),
+      // Not fatal: the session keeps serving, and downloads again once the disk takes the
+      // waiting pieces. `completed()` rejects with it, so a command exits with the reason;
+      // with nobody listening it is not thrown (the session goes on).
+      onWriteStalled: (err) => { if (this.listens('error')) this.emit('error', isBitswarmError(err) ? err : ioError('storage', err)) }
     })
     const uploader = new Uploader(meta, storage, have, this.limits.upload, {
       onMisbehaving,

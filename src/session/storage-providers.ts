@@ -2,9 +2,12 @@
 // progress that is renamed into place once complete.
 
 import { Bitfield } from '../bitfield.js'
+import { PROGRESS_INTERVAL_MS } from '../constants.js'
 import type { Metadata } from '../metadata/metadata.js'
-import { createDownload, type DownloadStorage, openShare } from '../storage/file-storage.js'
-import { verifyExisting } from '../storage/recheck.js'
+import { throttleProgress } from '../piece-hashing.js'
+import { openShare } from '../storage/file-storage.js'
+import { openDownload } from '../storage/open-download.js'
+import type { DownloadTarget } from '../storage/resumable-download.js'
 import type { StorageProvider } from './session.js'
 
 /** Seeds the file or folder at `path`, whose pieces were just hashed. */
@@ -15,16 +18,18 @@ export function shareStorage (path: string): StorageProvider {
   }
 }
 
-/** Downloads into `outDir`; an interrupted download found there is checked and resumed. */
+/** Downloads into `outDir`; an interrupted download found there is resumed from its resume
+ *  record, re-hashing only what the record cannot vouch for. */
 export function downloadStorage (outDir: string, force: boolean): StorageProvider {
-  let download: DownloadStorage | null = null
+  let download: DownloadTarget | null = null
   return {
-    open: async (meta: Metadata, onChecking?: (piece: number) => void) => {
-      download = await createDownload(outDir, meta, { force })
-      const have = download.resumed
-        ? await verifyExisting(download, meta, (piece) => onChecking?.(piece))
-        : new Bitfield(meta.pieceCount)
-      return { storage: download, have }
+    open: async (meta, onChecking) => {
+      const opened = await openDownload(outDir, meta, {
+        force,
+        ...(onChecking !== undefined ? { onChecking: throttleProgress(onChecking, PROGRESS_INTERVAL_MS) } : {})
+      })
+      download = opened.storage
+      return opened
     },
     finalize: async () => await download!.finalize()
   }

@@ -2,7 +2,8 @@
 // renamed when complete. Reads and writes are positional, on handles a FilePool keeps open;
 // no file is ever read whole.
 
-import { type FileHandle, open, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { type FileHandle, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { FILE_IO_CONCURRENCY, PARTIAL_SUFFIX } from '../constants.js'
 import { closed, fileExists, ioError, notReadable, notWritable } from '../errors.js'
@@ -12,19 +13,23 @@ import { FilePool } from './file-pool.js'
 import { readFailure, writeFailure } from './fs-errors.js'
 import { Layout } from './layout.js'
 import { ensureWritableDir, entryAt, moveIntoPlace, preparePartial } from './partial.js'
-import { filePath, isSingleFile, safeComponent } from './paths.js'
+import { fileParts, filePath, isSingleFile, safeComponent } from './paths.js'
 import { readExactly, sliceChunks, writevExactly } from './positional.js'
-import { chunksOf, type PieceData, type PieceStorage, type StorageMetadata } from './storage.js'
+import { fileStatesAt } from './file-states.js'
+import { type Inside, openInside, pathOf } from './safe-open.js'
+import { chunksOf, type FileState, type PieceData, type PieceStorage, type StorageMetadata } from './storage.js'
 
 /** Where a storage's content is, and whether it may be written there. */
 interface Location {
   root: string
   writable: boolean
+  /** Whether the root may be a symbolic link: only a share's root, which the user named. */
+  followRoot: boolean
 }
 
 export class FileStorage implements PieceStorage {
-  protected readonly meta: StorageMetadata
-  private readonly layout: Layout
+  protected readonly meta: Pick<StorageMetadata, 'info'>
+  readonly layout: Layout
   /** The shared file or folder, or the partial being written (the final path once done). */
   private location: Location
   private files: FilePool
@@ -34,11 +39,44 @@ export class FileStorage implements PieceStorage {
   private moving: Promise<void> | null = null
   private closed = false
 
-  constructor (root: string, meta: StorageMetadata, writable: boolean) {
+  constructor (root: string, meta: Pick<StorageMetadata, 'info'>, writable: boolean, followRoot = !writable) {
     this.meta = meta
     this.layout = new Layout(meta.info)
-    this.location = { root, writable }
+    this.location = { root, writable, followRoot }
     this.files = this.newPool()
+  }
+
+  /** Where the content is now. */
+  get root (): string { return this.location.root }
+
+  /** Fills `into` with the content bytes from `offset` (several pieces at once, to hash). */
+  async readContent (into: Buffer, offset: number): Promise<void> {
+    await this.run(async () => {
+      await this.eachSpan(this.layout.spans(offset, into.byteLength), async (span, at) => {
+        const path = this.pathOf(span.file)
+        const got = await this.files.use(span.file, (handle) => readExactly(handle, into, at, span.length, span.fileOffset))
+          .catch((err: unknown) => { throw readFailure(path, err) })
+        if (got < span.length) throw ioError(`cannot read ${path}`, 'it ended early (did it change since it was shared?)')
+      })
+    })
+  }
+
+  /** Flushes the files `files` to the disk (fsync): the pieces written to them survive a
+   *  crash or a power cut from now on. */
+  async sync (files: Iterable<number>): Promise<void> {
+    const list = [...files]
+    await this.run(async () => {
+      await forEachLimited(list.length, FILE_IO_CONCURRENCY, async (i) => {
+        const file = list[i]!
+        await this.files.use(file, async (handle) => await handle.sync())
+          .catch((err: unknown) => { throw writeFailure(this.pathOf(file), err) })
+      })
+    })
+  }
+
+  /** The size and modification time of each file of `files` (every file when absent). */
+  async fileStates (files?: readonly number[]): Promise<FileState[]> {
+    return await fileStatesAt(this.location.root, this.meta.info, this.location.followRoot, files)
   }
 
   async read (piece: number, offset: number, length: number): Promise<Buffer> {
@@ -46,16 +84,9 @@ export class FileStorage implements PieceStorage {
     if (!Number.isSafeInteger(offset) || offset < 0 || length < 0 || offset + length > pieceLength) {
       throw new RangeError(`read of ${length} bytes at ${offset} outside piece ${piece} of ${pieceLength} bytes`)
     }
-    return await this.run(async () => {
-      const block = Buffer.allocUnsafe(length)
-      await this.eachSpan(this.layout.spans(piece * this.layout.pieceSize + offset, length), async (span, at) => {
-        const path = this.pathOf(span.file)
-        const got = await this.files.use(span.file, (handle) => readExactly(handle, block, at, span.length, span.fileOffset))
-          .catch((err: unknown) => { throw readFailure(path, err) })
-        if (got < span.length) throw ioError(`cannot read ${path}`, 'it ended early (did it change since it was shared?)')
-      })
-      return block
-    })
+    const block = Buffer.allocUnsafe(length)
+    await this.readContent(block, piece * this.layout.pieceSize + offset)
+    return block
   }
 
   async writePiece (piece: number, data: PieceData): Promise<void> {
@@ -134,14 +165,18 @@ export class FileStorage implements PieceStorage {
   }
 
   private newPool (): FilePool {
-    const { root, writable } = this.location
+    const { writable } = this.location
     return new FilePool((file) => {
-      const path = filePath(root, this.meta.info, file)
-      return writable ? openForWriting(path) : openForReading(path, this.meta.info.files[file]!.length)
+      const where = this.insideOf(file)
+      return writable ? openForWriting(where) : openForReading(where, this.meta.info.files[file]!.length)
     })
   }
 
-  private pathOf (file: number): string {
+  private insideOf (file: number): Inside {
+    return { root: this.location.root, parts: fileParts(this.meta.info, file), followRoot: this.location.followRoot }
+  }
+
+  protected pathOf (file: number): string {
     return filePath(this.location.root, this.meta.info, file)
   }
 }
@@ -156,8 +191,11 @@ export class DownloadStorage extends FileStorage {
   private readonly force: boolean
   private finalizing: Promise<string> | null = null
 
+  protected override readonly meta: StorageMetadata
+
   constructor (finalPath: string, meta: StorageMetadata, resumed: boolean, force: boolean) {
-    super(finalPath + PARTIAL_SUFFIX, meta, true)
+    super(finalPath + PARTIAL_SUFFIX, meta, true, false)
+    this.meta = meta
     this.partialPath = finalPath + PARTIAL_SUFFIX
     this.finalPath = finalPath
     this.resumed = resumed
@@ -171,7 +209,7 @@ export class DownloadStorage extends FileStorage {
   finalize (): Promise<string> {
     this.finalizing ??= this.relocate(async () => {
       await moveIntoPlace(this.partialPath, this.finalPath, isSingleFile(this.meta.info), this.force)
-      return { root: this.finalPath, writable: false }
+      return { root: this.finalPath, writable: false, followRoot: false }
     }).then(() => this.finalPath, (err: unknown) => {
       this.finalizing = null
       throw err
@@ -194,7 +232,7 @@ export async function openShare (rootPath: string, meta: StorageMetadata): Promi
   if (single !== isFile) {
     throw notReadable(root, new Error(single ? 'the share is a single file, this is not a file' : 'the share is a folder, this is not a folder'))
   }
-  return new FileStorage(root, meta, false)
+  return new FileStorage(root, meta, false, true)
 }
 
 export interface DownloadOptions {
@@ -217,20 +255,21 @@ export async function createDownload (outDir: string, meta: StorageMetadata, opt
 
 /** Opens a file of the partial; preparePartial created it, so a missing file is an error
  *  (it was removed during the download), not something to recreate empty. */
-async function openForWriting (path: string): Promise<FileHandle> {
+async function openForWriting (where: Inside): Promise<FileHandle> {
   try {
-    return await open(path, 'r+')
+    return await openInside(where, constants.O_RDWR)
   } catch (err) {
-    throw writeFailure(path, err)
+    throw writeFailure(pathOf(where), err)
   }
 }
 
 /** Opens a shared file, refusing one whose size is not the one it was shared with: its
  *  pieces would fail every peer's hash check. */
-async function openForReading (path: string, length: number): Promise<FileHandle> {
+async function openForReading (where: Inside, length: number): Promise<FileHandle> {
+  const path = pathOf(where)
   let handle: FileHandle
   try {
-    handle = await open(path, 'r')
+    handle = await openInside(where, constants.O_RDONLY)
   } catch (err) {
     throw readFailure(path, err)
   }

@@ -46,6 +46,18 @@ export class MemoryStorage implements PieceStorage {
     return Buffer.from(data.subarray(offset, offset + length))
   }
 
+  /** Fills `into` with the content from `offset`, across pieces (each must be held). */
+  async readContent (into: Buffer, offset: number): Promise<void> {
+    let at = 0
+    while (at < into.byteLength) {
+      const piece = Math.floor((offset + at) / this.layout.pieceSize)
+      const within = offset + at - piece * this.layout.pieceSize
+      const take = Math.min(into.byteLength - at, this.layout.pieceLength(piece) - within)
+      ;(await this.read(piece, within, take)).copy(into, at)
+      at += take
+    }
+  }
+
   async writePiece (piece: number, data: PieceData): Promise<void> {
     if (this.closed) throw closed('storage')
     const pieceLength = this.layout.pieceLength(piece)

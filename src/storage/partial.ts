@@ -3,14 +3,14 @@
 // and takes its final name only once every piece is written and verified.
 
 import { constants, type Stats } from 'node:fs'
-import { access, lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { access, lstat, mkdir, rename, rm, stat } from 'node:fs/promises'
 import { FILE_IO_CONCURRENCY } from '../constants.js'
-import { fileExists, notWritable } from '../errors.js'
+import { fileExists, notWritable, symlinkRefused } from '../errors.js'
 import type { Info } from '../types.js'
 import { forEachLimited } from './concurrent.js'
 import { errnoOf, writeFailure } from './fs-errors.js'
-import { filePath, isSingleFile } from './paths.js'
+import { fileParts, isSingleFile } from './paths.js'
+import { type Inside, lstatInside, makeFoldersInside, openInside, pathOf } from './safe-open.js'
 
 /** Creates `dir` if missing (like curl --create-dirs) and checks we may create files in it. */
 export async function ensureWritableDir (dir: string): Promise<void> {
@@ -34,36 +34,27 @@ export async function entryAt (path: string): Promise<Stats | null> {
 }
 
 /** Lays out the partial at `partialPath`, keeping what an interrupted run left there.
- *  Returns whether a partial already existed (its pieces are then worth rechecking). */
+ *  Returns whether a partial already existed (its pieces are then worth rechecking). Every
+ *  path inside it is opened without following links: one planted there is refused. */
 export async function preparePartial (partialPath: string, info: Info, force: boolean): Promise<boolean> {
   const single = isSingleFile(info)
   const existing = await entryAt(partialPath)
   let resumed = existing !== null
   if (existing !== null && (single ? !existing.isFile() : !existing.isDirectory())) {
     // Not something a previous run of this download left: only replace it when told to.
-    if (!force) throw fileExists(partialPath)
+    if (!force) throw existing.isSymbolicLink() ? symlinkRefused(partialPath) : fileExists(partialPath)
     await removeEntry(partialPath)
     resumed = false
   }
-  if (!single) await makeFolder(partialPath)
-  // Each folder is made once, by the first of its files to need it; the others wait for it.
-  const folders = new Map<string, Promise<void>>([[partialPath, Promise.resolve()]])
-  const folderOf = (path: string): Promise<void> => {
-    const folder = dirname(path)
-    let made = folders.get(folder)
-    if (made === undefined) {
-      made = makeFolder(folder)
-      folders.set(folder, made)
-    }
-    return made
-  }
+  // Folders checked (or made) once, however many files they hold.
+  const checked = new Set<string>()
   await forEachLimited(info.files.length, FILE_IO_CONCURRENCY, async (file) => {
-    const path = filePath(partialPath, info, file)
+    const where: Inside = { root: partialPath, parts: fileParts(info, file), followRoot: false, checked }
     const length = info.files[file]!.length
-    // Resuming, most files are already right: one stat instead of open, truncate, close.
-    if (resumed && await hasSize(path, length)) return
-    if (!single) await folderOf(path)
-    await sizeFile(path, length)
+    // Resuming, most files are already right: one lstat instead of open, truncate, close.
+    if (resumed && await hasSize(where, length)) return
+    if (!single) await makeFolders(where)
+    await sizeFile(where, length)
   })
   return resumed
 }
@@ -87,33 +78,34 @@ export async function moveIntoPlace (partialPath: string, finalPath: string, sin
 
 /** Creates the file if missing and gives it its exact length. ftruncate extends sparsely:
  *  no zeros are written, and a resumed file keeps its bytes. */
-async function sizeFile (path: string, length: number): Promise<void> {
+async function sizeFile (where: Inside, length: number): Promise<void> {
   try {
-    const handle = await open(path, constants.O_RDWR | constants.O_CREAT)
+    const handle = await openInside(where, constants.O_RDWR | constants.O_CREAT, 0o666)
     try {
       await handle.truncate(length)
     } finally {
       await handle.close()
     }
   } catch (err) {
-    throw writeFailure(path, err)
+    throw writeFailure(pathOf(where), err)
   }
 }
 
-async function hasSize (path: string, length: number): Promise<boolean> {
+async function hasSize (where: Inside, length: number): Promise<boolean> {
+  let stats: Stats | null
   try {
-    const stats = await stat(path)
-    return stats.isFile() && stats.size === length
-  } catch {
-    return false // missing or unreadable: sizeFile creates it or reports why not
-  }
-}
-
-async function makeFolder (path: string): Promise<void> {
-  try {
-    await mkdir(path, { recursive: true })
+    stats = await lstatInside(where)
   } catch (err) {
-    throw writeFailure(path, err)
+    throw writeFailure(pathOf(where), err) // a link on the way: refused, not recreated
+  }
+  return stats !== null && stats.isFile() && stats.size === length
+}
+
+async function makeFolders (where: Inside): Promise<void> {
+  try {
+    await makeFoldersInside(where)
+  } catch (err) {
+    throw writeFailure(pathOf(where), err)
   }
 }
 

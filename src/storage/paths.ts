@@ -20,6 +20,14 @@ export function filePath (root: string, info: Info, file: number): string {
   return join(root, ...entry.path)
 }
 
+/** The components of file `file` below the root, each checked; empty for a single file. */
+export function fileParts (info: Info, file: number): readonly string[] {
+  const entry = info.files[file]
+  if (entry === undefined) throw new RangeError(`file ${file} out of range (${info.files.length} files)`)
+  for (const part of entry.path) safeComponent(part, 'file path')
+  return entry.path
+}
+
 /** `part` unchanged if it names one entry inside a folder (not itself, not its parent). */
 export function safeComponent (part: string, what: string): string {
   if (part === '' || part === '.' || part === '..' || part.includes('/') || part.includes(sep) || part.includes('\0')) {

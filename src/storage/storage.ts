@@ -15,6 +15,9 @@ export type PieceData = Uint8Array | readonly Uint8Array[]
 
 export const chunksOf = (data: PieceData): readonly Uint8Array[] => data instanceof Uint8Array ? [data] : data
 
+/** A file's size and modification time (nanoseconds), or null when it is missing. */
+export type FileState = { size: number, mtimeNs: bigint } | null
+
 /** The part of the metadata storage relies on; metadata/Metadata satisfies it. */
 export interface StorageMetadata {
   readonly info: Info
@@ -24,4 +27,6 @@ export interface StorageMetadata {
   readonly name: string
   pieceLength (piece: number): number
   verifyPiece (piece: number, data: Uint8Array): boolean
+  /** True when `digest` is the hash of piece `piece`. */
+  matchesPieceHash (piece: number, digest: Uint8Array): boolean
 }

@@ -4,6 +4,7 @@ import { formatBytes, formatBytesShort, formatDuration, formatPercent, formatRat
 import { type Fact, fact, fitFacts, joinFacts } from './facts.js'
 import { bytesHeld, etaSeconds, isComplete, piecesHeld, type ViewState } from './state.js'
 import { fitLine, type Span, span, spansWidth } from './text.js'
+import type { HashProgress } from '../../piece-hashing.js'
 
 const BAR_HELD = '█'
 const BAR_MISSING = '░'
@@ -24,6 +25,16 @@ export function overallFacts (state: ViewState, short = false): Fact[] {
     fact(3, span(`↑ ${rate(s?.uploadRate ?? 0)}`, 'magenta'))
   ]
   if (c === null) return [fact(0, span('fetching metadata…', 'yellow')), ...rates, peerFact]
+  const checking = checkingNow(state)
+  if (checking !== null) {
+    return [
+      fact(0, span(formatPercent(checking.bytes, checking.totalBytes), 'bold')),
+      fact(4, span(`${formatBytes(checking.bytes)} / ${formatBytes(checking.totalBytes)}`)),
+      ...rates,
+      fact(5, span(`checking ${checking.pieces}/${checking.pieceCount} pieces`, 'yellow')),
+      peerFact
+    ]
+  }
   const eta = etaSeconds(state)
   return [
     fact(0, span(formatPercent(piecesHeld(state), c.pieceCount), 'bold')),
@@ -51,8 +62,16 @@ export function renderOverall (state: ViewState, width: number, colourOn: boolea
   ]
 }
 
+/** The re-hash under way, while the session is checking. */
+function checkingNow (state: ViewState): HashProgress | null {
+  return state.status === 'checking' ? state.checking : null
+}
+
 function bar (state: ViewState, cells: number): Span[] {
   const c = state.content!
-  const filled = c.pieceCount === 0 ? cells : Math.floor((piecesHeld(state) / c.pieceCount) * cells)
+  const checking = checkingNow(state)
+  const filled = checking !== null
+    ? Math.floor((checking.totalBytes === 0 ? 1 : checking.bytes / checking.totalBytes) * cells)
+    : c.pieceCount === 0 ? cells : Math.floor((piecesHeld(state) / c.pieceCount) * cells)
   return [span(BAR_HELD.repeat(filled), 'green'), span(BAR_MISSING.repeat(cells - filled), 'dim')]
 }

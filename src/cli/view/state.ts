@@ -2,6 +2,7 @@
 // timers, so every screen is a function of (events, now). The fold updates the state in
 // place: a piece map of half a million pieces is not copied per verified piece.
 
+import type { HashProgress } from '../../piece-hashing.js'
 import type { ContentDescription, PeerStats, SessionEvents, SessionStats } from '../../session/events.js'
 import type { SessionStatus } from '../../session/status.js'
 
@@ -45,6 +46,8 @@ export interface ViewState {
   /** Totals of connections that ended, by peer id (a peer may come back). */
   departed: Map<string, PeerTotals>
   hashFailures: number
+  /** The re-hash of an interrupted download's pieces, while it runs. */
+  checking: HashProgress | null
   done: SessionEvents['done'] | null
   error: string | null
   ending: Ending | null
@@ -68,6 +71,7 @@ export function createViewState (role: Role, link: string, now: number): ViewSta
     peers: new Map(),
     departed: new Map(),
     hashFailures: 0,
+    checking: null,
     done: null,
     error: null,
     ending: null,
@@ -126,10 +130,22 @@ export function reduce (state: ViewState, event: ViewEvent): ViewState {
     case 'end':
       state.ending = event.data
       break
+    case 'checking':
+      state.checking = event.data
+      break
+    case 'resumed':
+      state.notice = resumedNotice(event.data)
+      break
     case 'close':
       break
   }
   return state
+}
+
+/** What a resumed download says about what it found. */
+export function resumedNotice (r: SessionEvents['resumed']): string {
+  const checked = r.checked === 0 ? 'nothing re-checked' : `${r.checked} re-checked`
+  return `resumed: ${r.have} pieces held (${r.trusted} from the resume record, ${checked})`
 }
 
 /** Every peer of the run, connected or gone, with its totals. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises'
+import { mkdir, stat, symlink, truncate, writeFile } from 'node:fs/promises'
 import { truncateSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
@@ -89,7 +89,8 @@ describe('createMetadata of a file', () => {
     await writeFile(path, '')
     await truncate(path, 10 * GiB)
     const share = await walkShare(path)
-    expect(share).toEqual({ root: path, isFile: true, files: [{ path: [], length: 10 * GiB, absolute: path }] })
+    const { mtimeNs } = await stat(path, { bigint: true })
+    expect(share).toEqual({ root: path, isFile: true, files: [{ path: [], length: 10 * GiB, absolute: path, mtimeNs }] })
   })
 
   it('refuses more than MAX_PIECES pieces before hashing anything', async () => {

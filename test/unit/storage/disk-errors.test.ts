@@ -42,18 +42,18 @@ afterAll(async () => {
 })
 
 describe('disk errors', () => {
-  it('a write to a full device fails with ERR_IO naming ENOSPC', async () => {
+  it('a write to a full device fails with ERR_DISK_FULL naming the path and ENOSPC', async () => {
     // /dev/full answers every write with ENOSPC: the real write path, no mount needed.
     const share = makeShare('full', [{ path: [], length: 20 * KiB }], 16 * KiB)
     const storage = new FileStorage('/dev/full', share.meta, true)
     await expect(storage.writePiece(0, pieceOf(share, 0))).rejects.toMatchObject({
-      code: 'ERR_IO',
-      message: expect.stringMatching(/\/dev\/full.*ENOSPC/)
+      code: 'ERR_DISK_FULL',
+      message: expect.stringMatching(/\/dev\/full.*disk is full.*ENOSPC/)
     })
     await storage.close()
   })
 
-  it('a download onto a full filesystem fails with ERR_IO naming ENOSPC and touches nothing else', async () => {
+  it('a download onto a full filesystem fails with ERR_DISK_FULL naming ENOSPC and touches nothing else', async () => {
     const outside = join(base, 'outside.bin')
     const outsideBytes = randomBytes(10 * KiB)
     await writeFile(outside, outsideBytes)
@@ -81,7 +81,7 @@ describe('disk errors', () => {
     } finally {
       await storage.close()
     }
-    expect(failure).toMatchObject({ code: 'ERR_IO', message: expect.stringContaining('ENOSPC') })
+    expect(failure).toMatchObject({ code: 'ERR_DISK_FULL', message: expect.stringContaining('ENOSPC') })
     expect((failure as Error).message).toContain(storage.partialPath)
     expect(existsSync(storage.finalPath)).toBe(false)
     expect((await readdir(disk)).sort()).toEqual(['downloads', 'neighbour.bin'])

@@ -34,7 +34,8 @@ export function makeShare (name: string, files: FileEntry[], pieceSize: number):
     pieceSize,
     name,
     pieceLength,
-    verifyPiece: (piece, data) => data.byteLength === pieceLength(piece) && sha256(data).equals(hashes[piece]!)
+    verifyPiece: (piece, data) => data.byteLength === pieceLength(piece) && sha256(data).equals(hashes[piece]!),
+    matchesPieceHash: (piece, digest) => hashes[piece]?.equals(digest) === true
   }
   return { meta, content }
 }
