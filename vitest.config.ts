@@ -2,6 +2,7 @@ import { configDefaults, defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    setupFiles: ['test/helpers/isolated-cache.ts'],
     include: ['test/**/*.test.ts'],
     // Network-namespace tests need root: `npm run test:net` (vitest.net.config.ts).
     exclude: [...configDefaults.exclude, 'test/net/**'],

@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config'
 // at a time: each builds its own namespaces and runs several CLI processes on two cores.
 export default defineConfig({
   test: {
+    setupFiles: ['test/helpers/isolated-cache.ts'],
     include: ['test/net/**/*.test.ts'],
     fileParallelism: false,
     maxWorkers: 1,

@@ -34,7 +34,7 @@ describe('a command whose output is closed by its reader', () => {
     }
   }
 
-  it('share --json | head -1: the `ready` line, then exit 141 and nothing on standard error', async () => {
+  it('share --json | head -1: the first line (hashing progress), then exit 141 and nothing on standard error', async () => {
     const source = join(network.dir.path, 'shared.bin')
     await writeRandomFile(source, 64 * 1024)
     const run = await runCliIntoPipe(['share', source, '--json', ...net()])
@@ -42,7 +42,7 @@ describe('a command whose output is closed by its reader', () => {
     expect(run.signal).toBeNull()
     expect(run.stderr).toBe('')
     expect(run.stdout.trim().split('\n')).toHaveLength(1)
-    expect(JSON.parse(run.stdout)).toMatchObject({ event: 'ready', name: 'shared.bin' })
+    expect(JSON.parse(run.stdout)).toMatchObject({ event: 'hashing', totalBytes: 64 * 1024 })
   })
 
   it('get --json | head -1 mid-download: exit 141 at once, quietly, the download left to resume', async () => {
