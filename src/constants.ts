@@ -83,10 +83,22 @@ export const MIN_PARTIAL_PIECES = 4
 export const MAX_INVALID_REQUESTS = 64
 /** Hash failures attributed to a peer before it is banned (libtorrent smart-ban ≈ 2). */
 export const BAN_STRIKES = 3
+/** Failed pieces whose block digests are kept until a good copy names the liar (smart-ban):
+ *  a few KiB each; past this the oldest is forgotten. */
+export const SMART_BAN_MAX_PIECES = 256
+/** Keys a node remembers as banned (and as struck): past this the oldest lapses, so a peer
+ *  that makes a fresh key for every connection cannot grow the list without bound. */
+export const MAX_BANNED_PEERS = 10_000
 
 /** A request not answered in this time is given back to the pool for another peer: many
  *  times the queue time, so only a stalled peer hits it. */
 export const REQUEST_TIMEOUT_MS = 15_000
+/** The first metadata chunk is asked of this many peers at once; the first to answer
+ *  serves the rest. One silent peer then holds nothing up. */
+export const MAX_METADATA_PROBES = 4
+/** A peer asked for metadata that says nothing this long is given up for another: metadata
+ *  is small (a 16 MiB share: 8 KiB, one round trip), so a few seconds is generous. */
+export const METADATA_TIMEOUT_MS = 5_000
 /** How often an idle downloader looks up the topic again while it has no peers: a lookup
  *  made before the seeder's announce landed is otherwise not retried for ~10 minutes. */
 export const DISCOVERY_REFRESH_MS = 1_000

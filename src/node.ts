@@ -5,10 +5,11 @@ import DHT from 'hyperdht'
 import Hyperswarm from 'hyperswarm'
 import type { PeerDiscovery, SecretStream } from 'hyperswarm'
 import { DISCOVERY_REFRESH_MAX_MS, DISCOVERY_REFRESH_MS, MAX_PARALLEL_DIALS, MAX_PEERS } from './constants.js'
-import { bootstrapUnreachable, closed } from './errors.js'
+import { type BitswarmError, bootstrapUnreachable, closed } from './errors.js'
 import { parseLink } from './metadata/link.js'
 import type { Metadata } from './metadata/metadata.js'
 import { createMetadata } from './metadata/create.js'
+import { BanList } from './session/ban-list.js'
 import { Session, type StorageProvider, type TransferLimits } from './session/session.js'
 import { downloadStorage, shareStorage } from './session/storage-providers.js'
 import { TokenBucket } from './token-bucket.js'
@@ -76,6 +77,8 @@ export interface LookupReport {
   relays: number
   /** Connection attempts other peers made to this node so far. */
   inbound: number
+  /** Of `found`, peers this node banned for sending corrupt data (never dialled again). */
+  banned: number
 }
 
 export interface ShareOptions {
@@ -96,6 +99,10 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   private readonly refreshTimers = new Set<NodeJS.Timeout>()
   private readonly limits: TransferLimits
   private readonly dialer: PeerDialer
+  /** Peers that sent corrupt data, by public key: refused for the life of the node. */
+  readonly bans = new BanList()
+  /** Links whose metadata was refused (it hashes to the info hash, so it can never change). */
+  private readonly refusedMetadata = new Map<string, BitswarmError>()
   /** Inbound connection handshakes seen (hyperswarm asks its firewall about each). */
   private inboundAttempts = 0
   private relay: RelayService | null = null
@@ -116,14 +123,19 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       dht,
       maxPeers: opts.maxPeers ?? MAX_PEERS,
       maxParallel: MAX_PARALLEL_DIALS,
-      firewall: (_key: Buffer, payload: unknown) => {
+      // true refuses the connection (hyperswarm then bans the key from its own dials too).
+      firewall: (key: Buffer, payload: unknown) => {
         if (payload !== null) this.inboundAttempts++ // null: one of our own dials
-        return false
+        return this.bans.isBanned(key.toString('hex'))
       },
       ...(opts.relay !== false ? { relayThrough: (force: boolean) => chooseRelay(force, this.nat, this.relayCandidates()) } : {}),
       ...(opts.backoffs !== undefined ? { backoffs: opts.backoffs, jitter: 0 } : {})
     })
     this.swarm.on('connection', (conn: SecretStream) => this.onConnection(conn))
+    // A ban ends the peer's connection at once, whichever share it was caught on.
+    this.bans.onBanned((id) => {
+      for (const conn of this.swarm.connections) if (conn.remotePublicKey.toString('hex') === id) conn.destroy()
+    })
     this.dialer = new PeerDialer(this.swarm, () => this.swarm.connections.size < (opts.maxPeers ?? MAX_PEERS))
     this.limits = {
       upload: new TokenBucket({ rate: opts.uploadLimit ?? 0 }),
@@ -184,12 +196,15 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     if (this.closing !== null) throw closed('the node')
     await this.ready()
     const key = infoHash.toString('hex')
+    const refused = this.refusedMetadata.get(key)
+    if (refused !== undefined) throw refused
     const existing = this.sessions.get(key)
     if (existing !== undefined) return existing
     const session = new Session({
       infoHash,
       storage,
       limits: this.limits,
+      bans: this.bans,
       ...(this.opts.uploadSlots !== undefined ? { uploadSlots: this.opts.uploadSlots } : {}),
       network: {
         flags: () => this.handshakeFlags(),
@@ -199,6 +214,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       ...(meta !== undefined ? { metadata: meta } : {})
     })
     this.sessions.set(key, session)
+    session.on('error', (err) => { if (err.code === 'ERR_BAD_METADATA') this.refusedMetadata.set(key, err) })
     session.start()
     for (const conn of this.swarm.connections) session.attach(conn)
     const discovery = this.swarm.join(session.discoveryKey, { server: true, client: true })
@@ -242,8 +258,11 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   private async reportLookup (session: Session, attempt: number): Promise<void> {
     if (session.peers.size > 0 || this.closing !== null) return
     let found = 0
+    let banned = 0
     for (const info of this.swarm.peers.values()) {
-      if (info.topics.some((topic) => topic.equals(session.discoveryKey))) found++
+      if (!info.topics.some((topic) => topic.equals(session.discoveryKey))) continue
+      found++
+      if (this.bans.isBanned(info.publicKey.toString('hex'))) banned++
     }
     this.emit('lookup', {
       topic: session.discoveryKey.toString('hex'),
@@ -254,7 +273,8 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       firewalledFlag: this.opts.firewalled ?? null,
       dhtNodes: this.swarm.dht.toArray().length,
       relays: this.relayCandidates().length,
-      inbound: this.inboundAttempts
+      inbound: this.inboundAttempts,
+      banned
     })
   }
 
@@ -270,7 +290,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     const peer = conn.remotePublicKey.toString('hex')
     // Without a listener, a reset by the remote would crash the process.
     conn.on('error', () => {})
-    if (this.swarm.connections.size > (this.opts.maxPeers ?? MAX_PEERS)) {
+    if (this.bans.isBanned(peer) || this.swarm.connections.size > (this.opts.maxPeers ?? MAX_PEERS)) {
       conn.destroy() // maxPeers only limits outgoing dials; inbound ones are capped here
       return
     }

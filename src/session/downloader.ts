@@ -17,11 +17,16 @@ import type { BlockRange } from '../types.js'
 import type { Block } from '../wire/messages.js'
 import type { Peer } from './peer.js'
 import { PieceBuffer } from './piece-buffer.js'
+import { SmartBan } from './smart-ban.js'
 
 export interface DownloaderHooks {
   peers: () => Iterable<Peer>
   onPieceVerified: (piece: number, from: string | null) => void
-  onPieceFailed: (piece: number, from: string[]) => void
+  /** A piece failed its hash: `from` sent its blocks, `blamed` are known to have lied (the
+   *  only sender); the others wait for smart-ban. */
+  onPieceFailed: (piece: number, from: string[], blamed: string[]) => void
+  /** A piece that failed before has verified: these peers had sent blocks of it that differ. */
+  onLiarsFound: (piece: number, liars: string[]) => void
   /** A peer broke the protocol (sent what nobody asked for, or the wrong length). */
   onMisbehaving: (peer: Peer, why: string) => void
   /** The piece could not be stored: the session cannot go on. */
@@ -35,6 +40,7 @@ export class Downloader {
   private readonly hooks: DownloaderHooks
   private readonly picker: PiecePicker
   private readonly buffers = new Map<number, PieceBuffer>()
+  private readonly smartBan = new SmartBan()
   private readonly limit: TokenBucket
   /** Set while the download limit holds requests back: fills again when it has room. */
   private limitTimer: NodeJS.Timeout | null = null
@@ -42,6 +48,9 @@ export class Downloader {
   hashFailures = 0
   /** Payload bytes received in this run. */
   downloaded = 0
+  /** Of those, bytes of pieces that failed their hash and were thrown away: received, but no
+   *  progress. */
+  wasted = 0
 
   constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, hooks: DownloaderHooks) {
     this.meta = meta
@@ -149,7 +158,7 @@ export class Downloader {
     if (peer.choked || peer.has === null || this.complete || this.stopped || peer.wanted === 0) return
     const room = this.affordable(this.requestRoom(peer))
     if (room <= 0) return
-    const picks = this.picker.pickBlocks(peer.has, room, (piece, offset) => peer.requests.has(piece, offset))
+    const picks = this.picker.pickBlocks(peer.has, room, (piece, offset) => peer.requests.has(piece, offset), peer.id)
     // The limit was charged a full block per pick; settle the difference.
     if (!this.limit.unlimited) this.limit.take(picks.reduce((sum, p) => sum + p.length, 0) - room * this.typicalBlock)
     if (picks.length === 0) return
@@ -212,13 +221,20 @@ export class Downloader {
   private finishPiece (buffer: PieceBuffer): void {
     const piece = buffer.piece
     this.buffers.delete(piece)
-    const from = [...buffer.contributors]
+    const from = buffer.contributors
     if (!this.meta.matchesPieceHash(piece, buffer.digest())) {
+      // Discarded: never written, never announced; fetched again, from one peer.
       this.hashFailures++
-      this.picker.onPieceFailed(piece)
-      this.hooks.onPieceFailed(piece, from)
+      this.wasted += buffer.length
+      const blamed = this.smartBan.onFailed(piece, buffer.sources())
+      this.picker.onPieceFailed(piece, from)
+      this.hooks.onPieceFailed(piece, from, blamed)
       this.fillAll()
       return
+    }
+    if (this.smartBan.remembers(piece)) {
+      const liars = this.smartBan.onVerified(piece, buffer.blockDigests())
+      if (liars.length > 0) this.hooks.onLiarsFound(piece, liars)
     }
     this.storage.writePiece(piece, buffer.chunks()).then(() => {
       this.picker.onPieceVerified(piece)

@@ -23,7 +23,8 @@ export class PeerMessages {
     const fetcher = this.fetcher
     const on = <T>(handle: (peer: Peer, message: T) => void) => (message: T): void => {
       const peer = current()
-      if (peer === null) return
+      // Before the handshake is proven, or after the peer was dropped (the rest of a batch).
+      if (peer === null || peer.dropped) return
       try {
         handle(peer, message)
       } catch (err) {

@@ -46,7 +46,8 @@ export class Peer {
   piecesReceived = 0
   piecesSent = 0
   invalidMessages = 0
-  hashFailures = 0
+  /** Set once the session has dropped it: whatever it still sends is ignored. */
+  dropped = false
 
   /** HANDSHAKE_FLAGS the remote sent: whether it is reachable, whether it relays. */
   readonly flags: number

@@ -4,15 +4,15 @@
 
 import type { SecretStream } from 'hyperswarm'
 import type { Bitfield } from '../bitfield.js'
-import { BAN_STRIKES, PEER_STATS_INTERVAL_MS, PROGRESS_INTERVAL_MS, RECHOKE_INTERVAL_MS, UPLOAD_SLOTS } from '../constants.js'
-import { BitswarmError, closed, ioError, isBitswarmError } from '../errors.js'
+import { PEER_STATS_INTERVAL_MS, PROGRESS_INTERVAL_MS, RECHOKE_INTERVAL_MS, UPLOAD_SLOTS } from '../constants.js'
+import { badMetadata, BitswarmError, closed, ioError, isBitswarmError } from '../errors.js'
 import { discoveryKeyOf } from '../metadata/info-hash.js'
 import { formatLink } from '../metadata/link.js'
 import type { Metadata } from '../metadata/metadata.js'
 import type { PieceStorage } from '../storage/storage.js'
-import { TokenBucket } from '../token-bucket.js'
 import { TypedEmitter } from '../typed-emitter.js'
 import { WireChannel } from '../wire/channel.js'
+import { BanList } from './ban-list.js'
 import { Choking } from './choking.js'
 import { Downloader } from './downloader.js'
 import { HaveAnnouncer } from './have-announcer.js'
@@ -22,18 +22,15 @@ import { MetadataFetcher } from './metadata-fetcher.js'
 import { Peer } from './peer.js'
 import { PeerExchange } from './peer-exchange.js'
 import { PeerMessages } from './peer-messages.js'
+import { PeerTrust } from './peer-trust.js'
 import { SourceWatch } from './source-watch.js'
 import { sessionStats } from './session-stats.js'
 import { canMove, type SessionStatus } from './status.js'
+import { untilDone } from './completion.js'
 import { Uploader } from './uploader.js'
+import { type StorageProvider, type Transfer, type TransferLimits, unlimited } from './transfer.js'
 
-/** Where a session's pieces live: the original files when sharing, a partial when fetching. */
-export interface StorageProvider {
-  /** Opens the storage and says which pieces it already holds (verified). */
-  open (meta: Metadata, onChecked?: (piece: number) => void): Promise<{ storage: PieceStorage, have: Bitfield }>
-  /** Called once every piece is held and verified; returns the content's final path. */
-  finalize (): Promise<string>
-}
+export type { StorageProvider, Transfer, TransferLimits } from './transfer.js'
 
 export interface SessionOptions {
   infoHash: Buffer
@@ -46,22 +43,10 @@ export interface SessionOptions {
   uploadSlots?: number
   /** What the node knows of the network; a session alone (tests) is reachable and dials nobody. */
   network?: SessionNetwork
+  /** The node's ban list, shared by its sessions; a session alone has its own. */
+  bans?: BanList
 }
 
-
-/** The node's byte-rate limits, shared by all its sessions and peers. */
-export interface TransferLimits {
-  upload: TokenBucket
-  download: TokenBucket
-}
-
-/** The parts that exist once the metadata is known and the storage open. */
-export interface Transfer {
-  meta: Metadata
-  storage: PieceStorage
-  downloader: Downloader
-  uploader: Uploader
-}
 
 export class Session extends TypedEmitter<SessionEvents> {
   readonly infoHash: Buffer
@@ -77,6 +62,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly exchange: PeerExchange
   /** Whether the connected peers hold any piece we lack. */
   readonly sources = new SourceWatch()
+  /** Strikes and bans of peers that sent bad data. */
+  readonly trust: PeerTrust
   private readonly network: SessionNetwork
   private readonly limits: TransferLimits
   private metadata: Metadata | null
@@ -97,10 +84,21 @@ export class Session extends TypedEmitter<SessionEvents> {
       peers: () => this.peers.values(),
       // Accepted once: a seeder's fetcher stays idle, and a second copy changes nothing.
       onMetadata: (meta) => { if (this.metadata === null) void this.onMetadata(meta) },
-      onBadMetadata: (peer, err) => this.dropPeer(peer, `sent bad metadata: ${describe(err)}`)
+      onForgedMetadata: (peer, err) => {
+        this.trust.strikeMetadata(peer.id)
+        this.dropPeer(peer, `sent metadata that is not this link's: ${describe(err)}`)
+      },
+      // It hashes to the info hash, so every peer would send these same bytes.
+      onRefusedMetadata: (err) => this.fail(badMetadata(describe(err), err))
     }, this.metadata !== null)
+    this.trust = new PeerTrust(opts.bans ?? new BanList(), {
+      peers: () => this.peers,
+      warn: (warning) => this.emit('warning', warning),
+      disconnect: (peer, why) => this.disconnect(peer, why),
+      downloading: () => this.status === 'downloading'
+    })
     this.messages = new PeerMessages(this, this.fetcher)
-    this.limits = opts.limits ?? { upload: new TokenBucket({ rate: Infinity }), download: new TokenBucket({ rate: Infinity }) }
+    this.limits = opts.limits ?? unlimited()
     this.choking = new Choking(opts.uploadSlots ?? UPLOAD_SLOTS, {
       peers: () => this.peers.values(),
       seeding: () => this.transfer?.downloader.complete === true,
@@ -116,6 +114,7 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /** Starts the session: opens storage at once if the metadata is known. */
   start (): void {
+    this.trust.start()
     this.timers.push(
       setInterval(() => this.tick(), PROGRESS_INTERVAL_MS),
       setInterval(() => this.choking.rechoke(), RECHOKE_INTERVAL_MS),
@@ -129,6 +128,10 @@ export class Session extends TypedEmitter<SessionEvents> {
   attach (stream: SecretStream): void {
     if (this.status === 'closing' || this.status === 'closed') return
     const id = stream.remotePublicKey.toString('hex')
+    if (this.trust.isBanned(id)) {
+      stream.destroy()
+      return
+    }
     let peer: Peer | null = null
     const wire = WireChannel.open(stream, this.discoveryKey, this.infoHash, this.network.flags(), {
       ...this.messages.handlersFor(() => peer),
@@ -140,24 +143,18 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   stats (): SessionStats { return sessionStats(this.peers.values(), this.metadata, this.transfer) }
 
+  /** ERR_ONLY_BAD_PEERS (naming them) when peers sent us corrupt data and no other connected
+   *  peer holds a piece we lack; null otherwise. */
+  onlyBadPeers (): BitswarmError | null {
+    const honest = [...this.peers.values()].filter((p) => !this.trust.isBanned(p.id))
+    return this.trust.bad.onlyBadSources(honest)
+  }
+
   /** Resolves with the `done` event once every piece is verified (at once if that already
    *  happened: a small share may complete before the caller has attached a listener);
    *  rejects if the session fails or closes first. */
   completed (): Promise<SessionEvents['done']> {
-    if (this.completion !== null) return Promise.resolve(this.completion)
-    return new Promise((resolve, reject) => {
-      const onDone = (done: SessionEvents['done']): void => { settle(); resolve(done) }
-      const onError = (err: BitswarmError): void => { settle(); reject(err) }
-      const onClose = ({ reason }: { reason: string }): void => { settle(); reject(closed(`the session (${reason})`)) }
-      const settle = (): void => {
-        this.off('done', onDone)
-        this.off('error', onError)
-        this.off('close', onClose)
-      }
-      this.on('done', onDone)
-      this.on('error', onError)
-      this.on('close', onClose)
-    })
+    return untilDone(this, this.completion)
   }
 
   close (reason = 'closed'): Promise<void> {
@@ -165,9 +162,16 @@ export class Session extends TypedEmitter<SessionEvents> {
     return this.closing
   }
 
-  /** A peer broke the protocol: its connection goes. */
+  /** A peer broke the protocol: its connection goes, and nothing more it sent is read. */
   dropPeer (peer: Peer, why: string): void {
+    if (peer.dropped) return
     this.emit('warning', { code: 'ERR_PROTOCOL', message: `peer ${peer.id.slice(0, 8)} ${why}`, peer: peer.id })
+    this.disconnect(peer, why)
+  }
+
+  private disconnect (peer: Peer, why: string): void {
+    if (peer.dropped) return
+    peer.dropped = true
     peer.wire.destroy(why)
   }
 
@@ -247,7 +251,11 @@ export class Session extends TypedEmitter<SessionEvents> {
     const downloader = new Downloader(meta, storage, have, this.limits.download, {
       peers: () => this.peers.values(),
       onPieceVerified: (piece, from) => this.onPieceVerified(piece, from),
-      onPieceFailed: (piece, from) => this.onPieceFailed(piece, from),
+      onPieceFailed: (piece, from, blamed) => {
+        this.emit('piece-failed', { piece, from, blamed })
+        this.trust.strike(blamed, piece)
+      },
+      onLiarsFound: (piece, liars) => this.trust.strike(liars, piece),
       onMisbehaving,
       onStorageError: (err) => this.fail(err)
     })
@@ -262,14 +270,6 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.haves.announce(piece)
     this.emit('piece-verified', { piece, from })
     if (this.transfer?.downloader.complete === true) void this.onComplete()
-  }
-
-  private onPieceFailed (piece: number, from: string[]): void {
-    this.emit('piece-failed', { piece, from })
-    for (const id of from) {
-      const peer = this.peers.get(id)
-      if (peer !== undefined && ++peer.hashFailures >= BAN_STRIKES) this.dropPeer(peer, `sent ${peer.hashFailures} pieces that failed their hash`)
-    }
   }
 
   private async onComplete (): Promise<void> {
@@ -323,6 +323,7 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   private async shutdown (reason: string): Promise<void> {
     this.moveTo('closing')
+    this.trust.stop()
     for (const timer of this.timers) clearInterval(timer)
     this.transfer?.downloader.stop()
     this.haves.stop()

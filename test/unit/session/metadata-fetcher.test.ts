@@ -40,7 +40,7 @@ describe('MetadataFetcher', () => {
     const meta = sampleMetadata()
     const { peer, sent } = scriptedPeer('a')
     let got: Metadata | null = null
-    const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: (m) => { got = m }, onBadMetadata: () => { throw new Error('unexpected') } })
+    const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: (m) => { got = m }, onForgedMetadata: () => { throw new Error('unexpected') }, onRefusedMetadata: () => { throw new Error('unexpected') } })
     fetcher.onPeerOpen()
     expect(sent).toEqual([{ type: 'metadata-request', message: { index: 0 } }])
     const chunks = Math.ceil(meta.bytes.length / METADATA_CHUNK_BYTES)
@@ -57,7 +57,7 @@ describe('MetadataFetcher', () => {
     const liar = scriptedPeer('liar')
     const honest = scriptedPeer('honest')
     const bad: string[] = []
-    const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [liar.peer, honest.peer], onMetadata: () => {}, onBadMetadata: (p) => bad.push(p.id) })
+    const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [liar.peer, honest.peer], onMetadata: () => {}, onForgedMetadata: (p) => bad.push(p.id), onRefusedMetadata: () => { throw new Error('unexpected') } })
     fetcher.onPeerOpen()
     const forged = Buffer.from(meta.bytes)
     forged[forged.length - 1] = forged.at(-1)! ^ 1
@@ -71,7 +71,7 @@ describe('MetadataFetcher', () => {
   it('asks no peer for metadata it already holds, even when peers announce pieces', () => {
     const meta = sampleMetadata()
     const { peer, sent } = scriptedPeer('a')
-    const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: () => { throw new Error('unexpected') }, onBadMetadata: () => {} }, true)
+    const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: () => { throw new Error('unexpected') }, onForgedMetadata: () => {}, onRefusedMetadata: () => {} }, true)
     fetcher.onPeerOpen()
     fetcher.onPeerHasMetadata(peer)
     fetcher.onData(peer, chunkOf(meta.bytes, 0))

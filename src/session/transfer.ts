@@ -1,0 +1,36 @@
+// What a session trades with once the metadata is known: where its pieces live, the node's
+// rate limits, and the downloader and uploader built over them.
+
+import type { Bitfield } from '../bitfield.js'
+import type { Metadata } from '../metadata/metadata.js'
+import type { PieceStorage } from '../storage/storage.js'
+import { TokenBucket } from '../token-bucket.js'
+import type { Downloader } from './downloader.js'
+import type { Uploader } from './uploader.js'
+
+/** Where a session's pieces live: the original files when sharing, a partial when fetching. */
+export interface StorageProvider {
+  /** Opens the storage and says which pieces it already holds (verified). */
+  open (meta: Metadata, onChecked?: (piece: number) => void): Promise<{ storage: PieceStorage, have: Bitfield }>
+  /** Called once every piece is held and verified; returns the content's final path. */
+  finalize (): Promise<string>
+}
+
+/** The node's byte-rate limits, shared by all its sessions and peers. */
+export interface TransferLimits {
+  upload: TokenBucket
+  download: TokenBucket
+}
+
+/** The parts that exist once the metadata is known and the storage open. */
+export interface Transfer {
+  meta: Metadata
+  storage: PieceStorage
+  downloader: Downloader
+  uploader: Uploader
+}
+
+/** Limits that limit nothing: a session alone (tests). */
+export function unlimited (): TransferLimits {
+  return { upload: new TokenBucket({ rate: Infinity }), download: new TokenBucket({ rate: Infinity }) }
+}
