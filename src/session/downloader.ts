@@ -5,8 +5,7 @@
 
 import type { Bitfield } from '../bitfield.js'
 import {
-  BLOCK_BYTES, MAX_INVALID_REQUESTS, MAX_PARTIAL_BYTES, MAX_REQUESTS_PER_PEER, MIN_PARTIAL_PIECES,
-  REQUEST_TIMEOUT_MS
+  BLOCK_BYTES, MAX_INVALID_REQUESTS, MAX_PARTIAL_BYTES, MAX_REQUESTS_PER_PEER, MIN_PARTIAL_PIECES
 } from '../constants.js'
 import type { Metadata } from '../metadata/metadata.js'
 import { PiecePicker } from '../picker/piece-picker.js'
@@ -42,6 +41,8 @@ export class Downloader {
   private readonly buffers = new Map<number, PieceBuffer>()
   private readonly smartBan = new SmartBan()
   private readonly limit: TokenBucket
+  /** A request unanswered this long goes to another peer (REQUEST_TIMEOUT_MS). */
+  private readonly requestTimeoutMs: number
   /** Set while the download limit holds requests back: fills again when it has room. */
   private limitTimer: NodeJS.Timeout | null = null
   private stopped = false
@@ -52,8 +53,9 @@ export class Downloader {
    *  progress. */
   wasted = 0
 
-  constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, hooks: DownloaderHooks) {
+  constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, requestTimeoutMs: number, hooks: DownloaderHooks) {
     this.meta = meta
+    this.requestTimeoutMs = requestTimeoutMs
     this.storage = storage
     this.have = have
     this.limit = limit
@@ -130,20 +132,24 @@ export class Downloader {
       this.hooks.onMisbehaving(peer, `block of ${block.data.byteLength} bytes where ${expected} were due`)
       return
     }
+    peer.snubbed = false
     this.store(peer, block)
     this.cancelDuplicates(peer, block)
     this.fill(peer)
   }
 
-  /** Re-assigns requests a peer has left unanswered for too long. */
+  /** Re-assigns requests a peer has left unanswered for too long. The peer is snubbed: one
+   *  request at a time until a block comes (libtorrent), so a silent or trickling peer holds
+   *  one block, not a window of them. */
   expireRequests (now: number): void {
     let expired = false
     for (const peer of this.hooks.peers()) {
       for (const request of peer.requests.values()) {
-        if (now - request.sentAt < REQUEST_TIMEOUT_MS) continue
+        if (now - request.sentAt < this.requestTimeoutMs) continue
         peer.requests.delete(request.piece, request.offset)
         peer.wire.send('cancel', { piece: request.piece, offset: request.offset, length: request.length })
         this.picker.releaseRequest(request.piece, request.offset)
+        peer.snubbed = true
         expired = true
       }
     }
@@ -190,6 +196,7 @@ export class Downloader {
    *  bandwidth–delay window, in blocks of this share (a block is one piece when pieces are
    *  smaller), and never past MAX_REQUESTS_PER_PEER. */
   private requestRoom (peer: Peer): number {
+    if (peer.snubbed) return 1 - peer.requests.size
     const window = requestWindowBytes({ rate: peer.download.rate, rttMs: peer.rttMs, ageMs: Date.now() - peer.openedAt })
     const bytes = window - peer.requests.bytes
     if (bytes <= 0) return 0

@@ -4,7 +4,7 @@
 
 import type { SecretStream } from 'hyperswarm'
 import type { Bitfield } from '../bitfield.js'
-import { PEER_STATS_INTERVAL_MS, PROGRESS_INTERVAL_MS, RECHOKE_INTERVAL_MS, UPLOAD_SLOTS } from '../constants.js'
+import { PEER_STATS_INTERVAL_MS, PROGRESS_INTERVAL_MS, RECHOKE_INTERVAL_MS, REQUEST_TIMEOUT_MS, UPLOAD_SLOTS } from '../constants.js'
 import { badMetadata, BitswarmError, closed, ioError, isBitswarmError } from '../errors.js'
 import { discoveryKeyOf } from '../metadata/info-hash.js'
 import { formatLink } from '../metadata/link.js'
@@ -45,6 +45,9 @@ export interface SessionOptions {
   network?: SessionNetwork
   /** The node's ban list, shared by its sessions; a session alone has its own. */
   bans?: BanList
+  /** How long a silent peer may hold a block request (REQUEST_TIMEOUT_MS) or the metadata
+   *  fetch (METADATA_TIMEOUT_MS) before it goes to another peer. */
+  timeouts?: { requestMs?: number, metadataMs?: number }
 }
 
 
@@ -66,6 +69,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly trust: PeerTrust
   private readonly network: SessionNetwork
   private readonly limits: TransferLimits
+  private readonly requestTimeoutMs: number
   private metadata: Metadata | null
   private readonly startedAt = Date.now()
   private readonly timers: NodeJS.Timeout[] = []
@@ -90,7 +94,8 @@ export class Session extends TypedEmitter<SessionEvents> {
       },
       // It hashes to the info hash, so every peer would send these same bytes.
       onRefusedMetadata: (err) => this.fail(badMetadata(describe(err), err))
-    }, this.metadata !== null)
+    }, this.metadata !== null, opts.timeouts?.metadataMs !== undefined ? { timeoutMs: opts.timeouts.metadataMs } : {})
+    this.requestTimeoutMs = opts.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS
     this.trust = new PeerTrust(opts.bans ?? new BanList(), {
       peers: () => this.peers,
       warn: (warning) => this.emit('warning', warning),
@@ -136,7 +141,11 @@ export class Session extends TypedEmitter<SessionEvents> {
     const wire = WireChannel.open(stream, this.discoveryKey, this.infoHash, this.network.flags(), {
       ...this.messages.handlersFor(() => peer),
       onopen: (flags) => { peer = this.addPeer(id, wire!, flags) },
-      onclose: (reason) => { if (peer !== null) this.removePeer(peer, reason) },
+      onclose: (reason, violation) => {
+        if (peer === null) return
+        if (violation !== null && !peer.dropped) this.emit('warning', { code: 'ERR_PROTOCOL', message: `peer ${id.slice(0, 8)} ${violation.message}`, peer: id })
+        this.removePeer(peer, reason)
+      },
       ondrain: () => { if (peer !== null) this.transfer?.uploader.onDrain(peer) }
     })
   }
@@ -154,6 +163,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    *  happened: a small share may complete before the caller has attached a listener);
    *  rejects if the session fails or closes first. */
   completed (): Promise<SessionEvents['done']> {
+    if (this.completion === null && this.status === 'closed') return Promise.reject(closed('the session'))
     return untilDone(this, this.completion)
   }
 
@@ -209,6 +219,9 @@ export class Session extends TypedEmitter<SessionEvents> {
   private removePeer (peer: Peer, reason: string): void {
     if (this.peers.get(peer.id) !== peer) return
     this.peers.delete(peer.id)
+    // What it asked of us goes with it, whatever still holds the Peer.
+    peer.inbound.length = 0
+    peer.reading.length = 0
     this.exchange.onPeerRemoved(peer)
     if (!peer.wire.closed) peer.wire.close(reason)
     this.fetcher.onPeerGone(peer)
@@ -248,7 +261,7 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   private createTransfer (meta: Metadata, storage: PieceStorage, have: Bitfield): Transfer {
     const onMisbehaving = (peer: Peer, why: string): void => this.dropPeer(peer, why)
-    const downloader = new Downloader(meta, storage, have, this.limits.download, {
+    const downloader = new Downloader(meta, storage, have, this.limits.download, this.requestTimeoutMs, {
       peers: () => this.peers.values(),
       onPieceVerified: (piece, from) => this.onPieceVerified(piece, from),
       onPieceFailed: (piece, from, blamed) => {

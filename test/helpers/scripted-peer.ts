@@ -38,7 +38,10 @@ export interface ScriptedPeerOptions {
 type Handler<N extends MessageName> = (message: MessageOf<N>) => void
 
 export class ScriptedPeer {
+  /** Our end of the connection. */
   readonly stream: SecretStream
+  /** The session's end (to watch what the session did to the connection). */
+  remote: SecretStream | null = null
   readonly received: Received[] = []
   /** Resolves true once both sides have opened the channel, false if it closed first. */
   readonly opened: Promise<boolean>
@@ -76,6 +79,7 @@ export class ScriptedPeer {
   static async connect (session: Attachable, opts: ScriptedPeerOptions): Promise<ScriptedPeer> {
     const [ours, theirs] = await streamPair(opts.keyPair !== undefined ? { initiator: opts.keyPair } : {})
     const peer = new ScriptedPeer(ours, opts)
+    peer.remote = theirs
     session.attach(theirs)
     return peer
   }
@@ -84,6 +88,9 @@ export class ScriptedPeer {
   get id (): string { return this.stream.publicKey.toString('hex') }
 
   get channelClosed (): boolean { return this.channel.closed }
+
+  /** The protomux instance on our end, to open other channels (a flood of opens). */
+  get mux (): Protomux { return Protomux.from(this.stream) }
 
   /** Sends a well-formed message. Returns false when the stream wants a drain. */
   send<N extends MessageName> (name: N, message: MessageOf<N>): boolean {

@@ -46,7 +46,9 @@ export function serveShare (peer: ScriptedPeer, share: MemoryShare, opts: ServeO
       const data = pieceBytes(share, range.piece, range.offset, range.length)
       peer.send('block', { piece: range.piece, offset: range.offset, data: opts.tamper?.(range, data) ?? data })
     }
-    if (opts.delayMs === undefined) answer()
+    // Never inside the batch being handled: a conforming peer keeps every frame under
+    // MAX_FRAME_BYTES, and protomux would batch the answers to a batch of requests.
+    if (opts.delayMs === undefined) setImmediate(answer)
     else setTimeout(answer, opts.delayMs).unref()
   })
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../../src/bitfield.js'
 import { BAN_STRIKES, BLOCK_BYTES } from '../../src/constants.js'
 import { BanList } from '../../src/session/ban-list.js'
+import { TokenBucket } from '../../src/token-bucket.js'
 import type { SessionEvents } from '../../src/session/events.js'
 import type { BlockRange } from '../../src/types.js'
 import { waitFor } from '../helpers/events.js'
@@ -47,8 +48,9 @@ describe('a lying peer beside an honest seeder', () => {
       const announcedUnverified: number[] = []
       watcher.on('have', ({ piece }) => { if (!verified.has(piece)) announcedUnverified.push(piece) })
 
-      // Both join before the first request, so pieces get blocks from both (co-senders).
-      const seeder = seam.session(share, { role: 'seeder' })
+      // Both join before the first request, so pieces get blocks from both (co-senders);
+      // the seeder is the slower of the two, so the liar is asked for plenty.
+      const seeder = seam.session(share, { role: 'seeder', limits: { upload: new TokenBucket({ rate: 8 * MiB }), download: new TokenBucket({ rate: 0 }) } })
       const done = waitFor(downloader.session, 'done', 20_000)
       const [, seederEnd] = await seam.connect(downloader.session, seeder.session)
       const seederId = seederEnd.publicKey.toString('hex')
