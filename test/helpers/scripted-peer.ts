@@ -84,6 +84,11 @@ export class ScriptedPeer {
     return peer
   }
 
+  /** A scripted peer on an existing connection (a real hyperswarm one, say). */
+  static over (stream: SecretStream, opts: ScriptedPeerOptions): ScriptedPeer {
+    return new ScriptedPeer(stream, opts)
+  }
+
   /** Its public key as the session names it. */
   get id (): string { return this.stream.publicKey.toString('hex') }
 
