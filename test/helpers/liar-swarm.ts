@@ -24,7 +24,10 @@ export interface LiarSwarm {
   close: () => Promise<void>
 }
 
-export async function startLiar (bootstrap: string, share: MemoryShare, serve: ServeOptions): Promise<LiarSwarm> {
+/** Announces every share of `shares` (a channel for each on every connection), serving each
+ *  as `serve` says, or as `serveFor` says per share. */
+export async function startLiar (bootstrap: string, shares: MemoryShare | MemoryShare[], serve: ServeOptions, serveFor?: (share: MemoryShare) => ServeOptions): Promise<LiarSwarm> {
+  const list = Array.isArray(shares) ? shares : [shares]
   const [host, port] = bootstrap.split(':')
   const dht = new DHT({ bootstrap: [{ host: host!, port: Number(port) }], host: '127.0.0.1', firewalled: false })
   const swarm = new Hyperswarm({ dht })
@@ -36,19 +39,20 @@ export async function startLiar (bootstrap: string, share: MemoryShare, serve: S
   swarm.on('connection', (conn: SecretStream) => {
     conn.on('error', () => {})
     const remote = conn.remotePublicKey.toString('hex')
-    const peer = ScriptedPeer.over(conn, { infoHash: share.meta.infoHash })
-    peers.push(peer)
-    serveShare(peer, share, serve)
-    void peer.waitFor('request', () => true, 60_000).then(() => askedBy.add(remote), () => {})
-    void peer.opened.then((open) => {
-      if (!open) return
-      if (left.has(remote)) cameBack.add(remote)
-      opened.set(remote, (opened.get(remote) ?? 0) + 1)
-      void peer.closed.then(() => left.add(remote))
-    })
+    for (const share of list) {
+      const peer = ScriptedPeer.over(conn, { infoHash: share.meta.infoHash })
+      peers.push(peer)
+      serveShare(peer, share, serveFor?.(share) ?? serve)
+      void peer.waitFor('request', () => true, 60_000).then(() => askedBy.add(remote), () => {})
+      void peer.opened.then((open) => {
+        if (!open) return
+        if (left.has(remote)) cameBack.add(remote)
+        opened.set(remote, (opened.get(remote) ?? 0) + 1)
+        void peer.closed.then(() => left.add(remote))
+      })
+    }
   })
-  const discovery = swarm.join(share.meta.discoveryKey, { server: true, client: true })
-  await discovery.flushed()
+  await Promise.all(list.map(async (share) => await swarm.join(share.meta.discoveryKey, { server: true, client: true }).flushed()))
   return {
     key: swarm.keyPair.publicKey.toString('hex'),
     opened,
