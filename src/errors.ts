@@ -36,6 +36,11 @@ export function isBitswarmError (err: unknown): err is BitswarmError {
   return err instanceof BitswarmError
 }
 
+/** The message of anything thrown, for a one-line report. */
+export function describe (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
 export const invalidLink = (why: string): BitswarmError =>
   new BitswarmError('ERR_INVALID_LINK', `invalid link: ${why}`)
 

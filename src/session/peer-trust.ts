@@ -3,6 +3,7 @@
 // is told who and how often, and a banned peer's connection goes at once. When the only
 // peers holding what we lack have lied, the session says so (ERR_ONLY_BAD_PEERS).
 
+import type { BitswarmError } from '../errors.js'
 import { BadPeers } from './bad-peers.js'
 import type { BanList } from './ban-list.js'
 import type { SessionEvents } from './events.js'
@@ -13,6 +14,8 @@ export interface PeerTrustHooks {
   warn: (warning: SessionEvents['warning']) => void
   /** Closes the peer's connection (no further warning). */
   disconnect: (peer: Peer, why: string) => void
+  /** Closes it for breaking the protocol, with an ERR_PROTOCOL warning. */
+  drop: (peer: Peer, why: string) => void
   /** Whether pieces are still missing (only then does a lack of honest sources matter). */
   downloading: () => boolean
 }
@@ -55,10 +58,18 @@ export class PeerTrust {
     }
   }
 
-  /** A peer that sent metadata that does not hash to the info hash: a lie, like a bad piece. */
-  strikeMetadata (id: string): void {
-    this.bad.record(id)
-    this.bans.strike(id)
+  /** A peer sent metadata that does not hash to the info hash: a lie, like a bad piece. */
+  onForgedMetadata (peer: Peer, why: string): void {
+    this.bad.record(peer.id)
+    this.bans.strike(peer.id)
+    this.hooks.drop(peer, `sent metadata that is not this link's: ${why}`)
+  }
+
+  /** ERR_ONLY_BAD_PEERS when peers lied to us and no connected peer that has not holds a
+   *  piece we lack; null otherwise. */
+  onlyBadSources (): BitswarmError | null {
+    const others = [...this.hooks.peers().values()].filter((p) => !this.bans.isBanned(p.id))
+    return this.bad.onlyBadSources(others)
   }
 
   private onBanned (id: string): void {

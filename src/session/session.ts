@@ -5,7 +5,7 @@
 import type { SecretStream } from 'hyperswarm'
 import type { Bitfield } from '../bitfield.js'
 import { PEER_STATS_INTERVAL_MS, PROGRESS_INTERVAL_MS, RECHOKE_INTERVAL_MS, REQUEST_TIMEOUT_MS, UPLOAD_SLOTS } from '../constants.js'
-import { badMetadata, BitswarmError, closed, ioError, isBitswarmError } from '../errors.js'
+import { badMetadata, type BitswarmError, closed, describe, ioError, isBitswarmError } from '../errors.js'
 import { discoveryKeyOf } from '../metadata/info-hash.js'
 import { formatLink } from '../metadata/link.js'
 import type { Metadata } from '../metadata/metadata.js'
@@ -88,10 +88,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       peers: () => this.peers.values(),
       // Accepted once: a seeder's fetcher stays idle, and a second copy changes nothing.
       onMetadata: (meta) => { if (this.metadata === null) void this.onMetadata(meta) },
-      onForgedMetadata: (peer, err) => {
-        this.trust.strikeMetadata(peer.id)
-        this.dropPeer(peer, `sent metadata that is not this link's: ${describe(err)}`)
-      },
+      onForgedMetadata: (peer, err) => this.trust.onForgedMetadata(peer, describe(err)),
       // It hashes to the info hash, so every peer would send these same bytes.
       onRefusedMetadata: (err) => this.fail(badMetadata(describe(err), err))
     }, this.metadata !== null, opts.timeouts?.metadataMs !== undefined ? { timeoutMs: opts.timeouts.metadataMs } : {})
@@ -100,6 +97,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       peers: () => this.peers,
       warn: (warning) => this.emit('warning', warning),
       disconnect: (peer, why) => this.disconnect(peer, why),
+      drop: (peer, why) => this.dropPeer(peer, why),
       downloading: () => this.status === 'downloading'
     })
     this.messages = new PeerMessages(this, this.fetcher)
@@ -154,10 +152,7 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /** ERR_ONLY_BAD_PEERS (naming them) when peers sent us corrupt data and no other connected
    *  peer holds a piece we lack; null otherwise. */
-  onlyBadPeers (): BitswarmError | null {
-    const honest = [...this.peers.values()].filter((p) => !this.trust.isBanned(p.id))
-    return this.trust.bad.onlyBadSources(honest)
-  }
+  onlyBadPeers (): BitswarmError | null { return this.trust.onlyBadSources() }
 
   /** Resolves with the `done` event once every piece is verified (at once if that already
    *  happened: a small share may complete before the caller has attached a listener);
@@ -346,9 +341,4 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.moveTo('closed')
     this.emit('close', { reason })
   }
-}
-
-function describe (err: unknown): string {
-  if (err instanceof BitswarmError) return err.message
-  return err instanceof Error ? err.message : String(err)
 }
