@@ -2,6 +2,7 @@
 // and whether they are banned. It is what the user is told when a download stalls because
 // the only peers with the missing pieces lie.
 
+import { MAX_BANNED_PEERS } from '../constants.js'
 import { onlyBadPeers, type BitswarmError } from '../errors.js'
 import type { Peer } from './peer.js'
 
@@ -27,6 +28,8 @@ export class BadPeers {
     if (entry === undefined) {
       entry = { id, badPieces: 0, banned: false }
       this.byId.set(id, entry)
+      // Fresh keys cannot grow it without bound: the oldest entry goes first.
+      if (this.byId.size > MAX_BANNED_PEERS) this.byId.delete(this.byId.keys().next().value!)
     }
     entry.badPieces++
     return entry
