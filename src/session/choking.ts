@@ -1,9 +1,10 @@
 // Carries out the Choker's decisions on one session's peers: every RECHOKE_INTERVAL_MS a
 // round; in between, a free slot (a newcomer's interest in a quiet swarm, a holder that left
 // or lost interest) is filled at once, so upload capacity never idles until the next round.
-// Those fills are budgeted: at most `slots` between two rounds. A peer that reconnects
-// under a fresh key each time (a request flooder) is otherwise a newcomer every time and
-// would be served at once every time; past the budget, newcomers wait for the round.
+// Those fills are budgeted: at most `slots` between two rounds, and none more once a peer
+// given one was dropped for misbehaving. A peer that reconnects under a fresh key each time
+// (a request flooder) is otherwise a newcomer every time and would be served at once every
+// time; this way it is served at once at most once a round, and newcomers wait for the round.
 
 import { Choker, type ChokeCandidate, type ChokeReason } from '../choker.js'
 import type { Peer } from './peer.js'
@@ -24,6 +25,8 @@ export class Choking {
   private readonly hooks: ChokingHooks
   /** Unchokes left before the next round (see the top of the file). */
   private fills: number
+  /** Peers unchoked by a fill since the last round. */
+  private readonly filled = new Set<Peer>()
 
   constructor (slots: number, hooks: ChokingHooks) {
     this.choker = new Choker({ slots })
@@ -34,6 +37,7 @@ export class Choking {
 
   rechoke (): void {
     this.fills = this.slots
+    this.filled.clear()
     const peers = new Map<string, Peer>()
     const candidates: ChokeCandidate[] = []
     for (const peer of this.hooks.peers()) {
@@ -73,10 +77,17 @@ export class Choking {
     if (next !== null) this.fill(next)
   }
 
+  /** A peer was dropped for breaking the protocol: if a fill served it, no more fills
+   *  until the next round. */
+  onMisbehaved (peer: Peer): void {
+    if (this.filled.delete(peer)) this.fills = 0
+  }
+
   /** Unchokes between rounds draw on the round's budget. */
   private fill (peer: Peer): void {
     if (this.fills === 0) return
     this.fills--
+    this.filled.add(peer)
     this.unchoke(peer, this.fillReason())
   }
 

@@ -141,7 +141,10 @@ export class Session extends TypedEmitter<SessionEvents> {
       onopen: (flags) => { peer = this.addPeer(id, wire!, flags) },
       onclose: (reason, violation) => {
         if (peer === null) return
-        if (violation !== null && !peer.dropped) this.emit('warning', { code: 'ERR_PROTOCOL', message: `peer ${id.slice(0, 8)} ${violation.message}`, peer: id })
+        if (violation !== null && !peer.dropped) {
+          this.emit('warning', { code: 'ERR_PROTOCOL', message: `peer ${id.slice(0, 8)} ${violation.message}`, peer: id })
+          this.choking.onMisbehaved(peer)
+        }
         this.removePeer(peer, reason)
       },
       ondrain: () => { if (peer !== null) this.transfer?.uploader.onDrain(peer) }
@@ -171,6 +174,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   dropPeer (peer: Peer, why: string): void {
     if (peer.dropped) return
     this.emit('warning', { code: 'ERR_PROTOCOL', message: `peer ${peer.id.slice(0, 8)} ${why}`, peer: peer.id })
+    this.choking.onMisbehaved(peer)
     this.disconnect(peer, why)
   }
 
