@@ -30,6 +30,11 @@ export const MAX_PIECES = 2 ** 19
 /** SHA-256 output length: piece hashes and the info hash. */
 export const HASH_BYTES = 32
 
+/** Largest message (one secret-stream frame, a protomux batch included) a peer may send;
+ *  a larger one ends the connection before it is buffered (libtorrent's hard cap; an
+ *  unbounded length is Transmission #9082). Our largest is a block and a few small
+ *  messages batched with it. */
+export const MAX_FRAME_BYTES = 4 * BLOCK_BYTES
 /** Caps on what a remote peer controls (libtorrent max_metadata_size is 30 MiB). */
 export const MAX_METADATA_BYTES = 16 * MiB
 export const METADATA_CHUNK_BYTES = 16 * KiB
@@ -71,6 +76,9 @@ export const MAX_REQUESTS_PER_PEER = Math.floor(MAX_INBOUND_REQUESTS / 2)
  *  4 MiB). */
 export const UPLOAD_WINDOW_BYTES = 1024 * KiB
 export const MAX_UPLOAD_WINDOW_BYTES = 8 * MiB
+/** Bytes written to one peer that it has not read: past twice the largest send window, it
+ *  does not read what we send (or floods us with messages that make us answer), and goes. */
+export const MAX_UNREAD_BYTES = 2 * MAX_UPLOAD_WINDOW_BYTES
 /** Block reads from storage started ahead of sending, per peer: disk latency overlaps the
  *  transfer of the blocks before. */
 export const UPLOAD_READ_AHEAD = 4
@@ -81,12 +89,33 @@ export const MAX_PARTIAL_BYTES = 32 * MiB
 export const MIN_PARTIAL_PIECES = 4
 /** Malformed or impossible requests tolerated before disconnecting (hypercore). */
 export const MAX_INVALID_REQUESTS = 64
+/** Requests from a peer we choke tolerated before disconnecting, past those that may have
+ *  crossed our choke (libtorrent max_rejects). */
+export const MAX_CHOKED_REQUESTS = 50
+/** Metadata chunk requests a peer may send beyond twice the chunks there are (a fetcher
+ *  asks each once, and again after a timeout); past that it only costs us answers. */
+export const MAX_EXTRA_METADATA_REQUESTS = 32
+/** Protocol channels one connection may open (one per share in common, a relay or two):
+ *  each costs protomux state, so a flood of opens ends the connection. */
+export const MAX_CHANNELS_PER_CONNECTION = 256
 /** Hash failures attributed to a peer before it is banned (libtorrent smart-ban ≈ 2). */
 export const BAN_STRIKES = 3
+/** Failed pieces whose block digests are kept until a good copy names the liar (smart-ban):
+ *  a few KiB each; past this the oldest is forgotten. */
+export const SMART_BAN_MAX_PIECES = 256
+/** Keys a node remembers as banned (and as struck): past this the oldest lapses, so a peer
+ *  that makes a fresh key for every connection cannot grow the list without bound. */
+export const MAX_BANNED_PEERS = 10_000
 
 /** A request not answered in this time is given back to the pool for another peer: many
  *  times the queue time, so only a stalled peer hits it. */
 export const REQUEST_TIMEOUT_MS = 15_000
+/** The first metadata chunk is asked of this many peers at once; the first to answer
+ *  serves the rest. One silent peer then holds nothing up. */
+export const MAX_METADATA_PROBES = 4
+/** A peer asked for metadata that says nothing this long is given up for another: metadata
+ *  is small (a 16 MiB share: 8 KiB, one round trip), so a few seconds is generous. */
+export const METADATA_TIMEOUT_MS = 5_000
 /** How often an idle downloader looks up the topic again while it has no peers: a lookup
  *  made before the seeder's announce landed is otherwise not retried for ~10 minutes. */
 export const DISCOVERY_REFRESH_MS = 1_000

@@ -9,6 +9,10 @@ export type ErrorCode =
   | 'ERR_HASH_MISMATCH'
   | 'ERR_METADATA_MISMATCH'
   | 'ERR_PROTOCOL'
+  | 'ERR_BAD_PIECE'
+  | 'ERR_PEER_BANNED'
+  | 'ERR_ONLY_BAD_PEERS'
+  | 'ERR_BAD_METADATA'
   | 'ERR_NOT_FOUND'
   | 'ERR_NOT_READABLE'
   | 'ERR_NOT_WRITABLE'
@@ -34,6 +38,11 @@ export function isBitswarmError (err: unknown): err is BitswarmError {
   return err instanceof BitswarmError
 }
 
+/** The message of anything thrown, for a one-line report. */
+export function describe (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
 export const invalidLink = (why: string): BitswarmError =>
   new BitswarmError('ERR_INVALID_LINK', `invalid link: ${why}`)
 
@@ -57,6 +66,15 @@ export const metadataMismatch = (): BitswarmError =>
 
 export const protocolError = (why: string, cause?: unknown): BitswarmError =>
   new BitswarmError('ERR_PROTOCOL', `protocol violation: ${why}`, { cause })
+
+/** Every peer that held what is missing sent data that failed its hash. */
+export const onlyBadPeers = (who: string): BitswarmError =>
+  new BitswarmError('ERR_ONLY_BAD_PEERS', `the only peers with the missing pieces sent corrupt data: ${who}`)
+
+/** The metadata matches the link's info hash but is refused (a path that escapes the folder…):
+ *  no peer can send other bytes for this link. */
+export const badMetadata = (why: string, cause?: unknown): BitswarmError =>
+  new BitswarmError('ERR_BAD_METADATA', `the metadata of this link is refused: ${why}`, { cause })
 
 export const notFound = (path: string): BitswarmError =>
   new BitswarmError('ERR_NOT_FOUND', `no such file or folder: ${path}`)

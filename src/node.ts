@@ -5,12 +5,13 @@ import DHT from 'hyperdht'
 import Hyperswarm from 'hyperswarm'
 import type { PeerDiscovery, SecretStream } from 'hyperswarm'
 import { DISCOVERY_REFRESH_MAX_MS, DISCOVERY_REFRESH_MS, MAX_PARALLEL_DIALS, MAX_PEERS, PROGRESS_INTERVAL_MS } from './constants.js'
-import { bootstrapUnreachable, closed, timedOut } from './errors.js'
+import { type BitswarmError, bootstrapUnreachable, closed, timedOut } from './errors.js'
 import { parseLink } from './metadata/link.js'
 import type { Metadata } from './metadata/metadata.js'
 import { createMetadata } from './metadata/create.js'
 import { defaultCacheDir, MetadataCache } from './metadata/metadata-cache.js'
 import { type HashProgress, throttleProgress } from './piece-hashing.js'
+import { BanList } from './session/ban-list.js'
 import { Session, type StorageProvider, type TransferLimits } from './session/session.js'
 import { downloadStorage, shareStorage } from './session/storage-providers.js'
 import { TokenBucket } from './token-bucket.js'
@@ -87,6 +88,8 @@ export interface LookupReport {
   relays: number
   /** Connection attempts other peers made to this node so far. */
   inbound: number
+  /** Of `found`, peers this node banned for sending corrupt data (never dialled again). */
+  banned: number
 }
 
 export interface ShareOptions {
@@ -109,6 +112,10 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   private readonly limits: TransferLimits
   private readonly dialer: PeerDialer
   private readonly cache: MetadataCache | null
+  /** Peers that sent corrupt data, by public key: refused for the life of the node. */
+  readonly bans = new BanList()
+  /** Links whose metadata was refused (it hashes to the info hash, so it can never change). */
+  private readonly refusedMetadata = new Map<string, BitswarmError>()
   /** Inbound connection handshakes seen (hyperswarm asks its firewall about each). */
   private inboundAttempts = 0
   private relay: RelayService | null = null
@@ -130,14 +137,19 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       dht,
       maxPeers: opts.maxPeers ?? MAX_PEERS,
       maxParallel: MAX_PARALLEL_DIALS,
-      firewall: (_key: Buffer, payload: unknown) => {
+      // true refuses the connection (hyperswarm then bans the key from its own dials too).
+      firewall: (key: Buffer, payload: unknown) => {
         if (payload !== null) this.inboundAttempts++ // null: one of our own dials
-        return false
+        return this.bans.isBanned(key.toString('hex'))
       },
       relayThrough: (force: boolean) => chooseRelay(force, this.nat, this.relayCandidates()),
       ...(opts.backoffs !== undefined ? { backoffs: opts.backoffs, jitter: 0 } : {})
     })
     this.swarm.on('connection', (conn: SecretStream) => this.onConnection(conn))
+    // A ban ends the peer's connection at once, whichever share it was caught on.
+    this.bans.onBanned((id) => {
+      for (const conn of this.swarm.connections) if (conn.remotePublicKey.toString('hex') === id) conn.destroy()
+    })
     this.dialer = new PeerDialer(this.swarm, () => this.swarm.connections.size < (opts.maxPeers ?? MAX_PEERS))
     this.limits = {
       upload: new TokenBucket({ rate: opts.uploadLimit ?? 0 }),
@@ -254,12 +266,15 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     else await this.ready()
     const ready = this.ready()
     const key = infoHash.toString('hex')
+    const refused = this.refusedMetadata.get(key)
+    if (refused !== undefined) throw refused
     const existing = this.byInfoHash.get(key)
     if (existing !== undefined) return existing
     const session = new Session({
       infoHash,
       storage,
       limits: this.limits,
+      bans: this.bans,
       ...(this.opts.uploadSlots !== undefined ? { uploadSlots: this.opts.uploadSlots } : {}),
       network: {
         flags: () => this.handshakeFlags(),
@@ -270,6 +285,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       metadataOnly
     })
     this.byInfoHash.set(key, session)
+    session.on('error', (err) => { if (err.code === 'ERR_BAD_METADATA') this.refusedMetadata.set(key, err) })
     // A session closed by its owner (or failed) leaves the node: no announcement of what it
     // no longer serves, and sharing the same content again starts a fresh one.
     session.once('close', () => { if (this.byInfoHash.get(key) === session) void this.remove(key) })
@@ -320,8 +336,11 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   private async reportLookup (session: Session, attempt: number): Promise<void> {
     if (session.peers.size > 0 || this.closing !== null) return
     let found = 0
+    let banned = 0
     for (const info of this.swarm.peers.values()) {
-      if (info.topics.some((topic) => topic.equals(session.discoveryKey))) found++
+      if (!info.topics.some((topic) => topic.equals(session.discoveryKey))) continue
+      found++
+      if (this.bans.isBanned(info.publicKey.toString('hex'))) banned++
     }
     this.emit('lookup', {
       topic: session.discoveryKey.toString('hex'),
@@ -332,7 +351,8 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       firewalledFlag: this.opts.firewalled ?? null,
       dhtNodes: this.swarm.dht.toArray().length,
       relays: this.relayCandidates().length,
-      inbound: this.inboundAttempts
+      inbound: this.inboundAttempts,
+      banned
     })
   }
 
@@ -348,7 +368,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     const peer = conn.remotePublicKey.toString('hex')
     // Without a listener, a reset by the remote would crash the process.
     conn.on('error', () => {})
-    if (this.swarm.connections.size > (this.opts.maxPeers ?? MAX_PEERS)) {
+    if (this.bans.isBanned(peer) || this.swarm.connections.size > (this.opts.maxPeers ?? MAX_PEERS)) {
       conn.destroy() // maxPeers only limits outgoing dials; inbound ones are capped here
       return
     }

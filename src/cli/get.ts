@@ -71,18 +71,24 @@ export async function get (link: string, flags: GetFlags): Promise<number> {
 /** --timeout: gives up once nothing has arrived for `ms` (no peer at all, or peers that send
  *  nothing), saying why there are no peers when there are none. The partial stays for resuming. */
 function giveUpWhenStalled (session: Session, ms: number, reporter: Reporter, reject: (err: unknown) => void): void {
+  // The most good bytes seen: bytes of pieces that failed their hash are no progress.
   let received = -1
   let since = Date.now()
   const timer = setInterval(() => {
     const stats = session.stats()
-    if (stats.downloaded !== received || session.status === 'seeding') {
-      received = stats.downloaded
+    if (stats.downloaded - stats.wasted > received || session.status === 'seeding') {
+      received = stats.downloaded - stats.wasted
       since = Date.now()
       if (session.status === 'seeding') clearInterval(timer)
       return
     }
     if (Date.now() - since < ms) return
     clearInterval(timer)
+    const liars = session.onlyBadPeers()
+    if (liars !== null) {
+      reject(liars)
+      return
+    }
     reject(timedOut(whyStalled(session, stats, ms, reporter)))
   }, STALL_CHECK_MS)
   timer.unref()

@@ -5,7 +5,7 @@
 import type { LookupReport } from '../node.js'
 import type { NatKind } from '../network/reachability.js'
 
-export type NoPeersReport = Pick<LookupReport, 'attempt' | 'found' | 'bootstrapReachable'> & Partial<Pick<LookupReport, 'nat' | 'firewalledFlag' | 'dhtNodes' | 'relays' | 'inbound'>>
+export type NoPeersReport = Pick<LookupReport, 'attempt' | 'found' | 'bootstrapReachable'> & Partial<Pick<LookupReport, 'nat' | 'firewalledFlag' | 'dhtNodes' | 'relays' | 'inbound' | 'banned'>>
 
 /** DHT nodes a NATed node needs to hear its address from before it can hole-punch. */
 const NAT_SAMPLES = 3
@@ -16,6 +16,10 @@ export function explainNoPeers (report: NoPeersReport, role: 'get' | 'share' = '
     return `no peers yet: the bootstrap node does not answer (${lookups}); is \`bitswarm bootstrap\` running at that address, with UDP open?`
   }
   if (role === 'share') return explainForSharer(report)
+  const banned = report.banned ?? 0
+  if (banned > 0 && banned >= report.found) {
+    return `no peers yet: the ${banned === 1 ? 'one peer' : `${banned} peers`} found on the DHT ${banned === 1 ? 'was' : 'were'} banned for sending corrupt data (${lookups}); waiting for an honest one`
+  }
   if (report.found > 0) {
     return `no peers yet: ${report.found} found on the DHT but none reachable (${lookups}); ${networkAdvice(report)}`
   }

@@ -312,5 +312,7 @@ export class Reporter {
 }
 
 function endingOf (failure: unknown): Ending {
-  return { outcome: toErrorReport(failure).code === 'ERR_TIMEOUT' ? 'timed-out' : 'failed' }
+  const code = toErrorReport(failure).code
+  // --timeout gave up: on silence, or on peers that only ever sent corrupt pieces.
+  return { outcome: code === 'ERR_TIMEOUT' || code === 'ERR_ONLY_BAD_PEERS' ? 'timed-out' : 'failed' }
 }

@@ -9,6 +9,9 @@ const RECEIVED = 0xffff
 export class PartialPiece {
   readonly piece: number
   readonly length: number
+  /** The one peer this piece is fetched from (a piece that failed its hash is fetched again
+   *  from a single peer, so a second failure names its sender), or null: anyone. */
+  owner: string | null = null
   private readonly blockBytes: number
   /** Outstanding requests per block (endgame asks several peers), or RECEIVED. */
   private readonly requests: Uint16Array

@@ -7,12 +7,16 @@
 // has, ties broken at random. Endgame: once every piece we lack is in progress and every
 // block of them is requested, a peer with room is given blocks already requested from
 // others (BitTorrent endgame), so one slow peer cannot hold back the last pieces.
+//
+// A piece that failed its hash is fetched again before any new piece, and from one peer
+// alone (preferably one that sent none of the bad copy): if that copy fails too its sender
+// is known, and if it verifies, smart-ban compares it with the bad one (session/smart-ban.ts).
 
 import type { Bitfield } from '../bitfield.js'
 import type { BlockRange } from '../types.js'
 import { PartialPiece } from './partial-piece.js'
 
-export type PickReason = 'partial' | 'random-first' | 'rarest' | 'endgame'
+export type PickReason = 'partial' | 'random-first' | 'rarest' | 'endgame' | 'refetch'
 
 export interface Pick extends BlockRange {
   reason: PickReason
@@ -39,6 +43,8 @@ export class PiecePicker {
   private readonly have: Bitfield
   private readonly availability: Uint32Array
   private readonly partials = new Map<number, PartialPiece>()
+  /** Failed pieces to fetch again from a single peer, with the peers that sent the bad copy. */
+  private readonly refetch = new Map<number, ReadonlySet<string>>()
 
   constructor (have: Bitfield, opts: PiecePickerOptions) {
     this.have = have
@@ -80,24 +86,31 @@ export class PiecePicker {
 
   /** Up to `max` blocks the peer can serve, marked as requested: unrequested ones, or in
    *  endgame ones requested from other peers. Endgame needs `requestedFromPeer` (without
-   *  it a duplicate could go to the peer already asked) and never picks a block it accepts. */
-  pickBlocks (peerHas: Bitfield, max: number, requestedFromPeer?: RequestedFromPeer): Pick[] {
+   *  it a duplicate could go to the peer already asked) and never picks a block it accepts.
+   *  `peer` names the peer (for pieces fetched from one peer alone); without it, such
+   *  pieces are left alone. */
+  pickBlocks (peerHas: Bitfield, max: number, requestedFromPeer?: RequestedFromPeer, peer?: string): Pick[] {
     const picks: Pick[] = []
     for (const partial of this.partials.values()) {
       if (picks.length >= max) return picks
-      if (peerHas.has(partial.piece)) this.takeBlocks(partial, max - picks.length, 'partial', picks)
+      if (peerHas.has(partial.piece) && (partial.owner === null || partial.owner === peer)) this.takeBlocks(partial, max - picks.length, 'partial', picks)
     }
     // Every piece we lack already in progress: no scan for a new one can succeed.
     const lacking = this.lacking
     while (picks.length < max && this.partials.size < this.opts.maxPartialPieces && this.partials.size < lacking) {
-      const random = this.have.size < this.opts.randomFirstPieces
-      const piece = this.pickNewPiece(peerHas, random)
+      const refetch = this.pickRefetch(peerHas, peer)
+      const random = refetch === -1 && this.have.size < this.opts.randomFirstPieces
+      const piece = refetch !== -1 ? refetch : this.pickNewPiece(peerHas, random)
       if (piece === -1) break
       const partial = new PartialPiece(piece, this.opts.pieceLength(piece), this.opts.blockBytes)
+      if (refetch !== -1) {
+        partial.owner = peer ?? null
+        this.refetch.delete(piece)
+      }
       this.partials.set(piece, partial)
-      this.takeBlocks(partial, max - picks.length, random ? 'random-first' : 'rarest', picks)
+      this.takeBlocks(partial, max - picks.length, refetch !== -1 ? 'refetch' : random ? 'random-first' : 'rarest', picks)
     }
-    if (picks.length < max && requestedFromPeer !== undefined && this.inEndgame) this.pickDuplicates(peerHas, max, requestedFromPeer, picks)
+    if (picks.length < max && requestedFromPeer !== undefined && this.inEndgame) this.pickDuplicates(peerHas, max, requestedFromPeer, picks, peer)
     return picks
   }
 
@@ -121,30 +134,55 @@ export class PiecePicker {
   /** A request that will not be answered (peer gone, rejected, timed out) goes back: once
    *  per request, since the block stays requested while another peer's is outstanding. */
   releaseRequest (piece: number, offset: number): void {
-    this.partials.get(piece)?.release(offset)
+    const partial = this.partials.get(piece)
+    if (partial === undefined) return
+    partial.release(offset)
+    // Its one peer did not deliver (gone, choked, too slow): anyone may finish the piece.
+    partial.owner = null
   }
 
   onPieceVerified (piece: number): void {
     this.partials.delete(piece)
   }
 
-  /** A piece that failed its hash is fetched again from scratch. */
-  onPieceFailed (piece: number): void {
+  /** A piece that failed its hash is fetched again from scratch, from one peer, preferably
+   *  not one of `senders` (who sent the bad copy). */
+  onPieceFailed (piece: number, senders: Iterable<string> = []): void {
     this.partials.delete(piece)
+    this.refetch.set(piece, new Set(senders))
   }
+
+  /** Failed pieces waiting to be fetched again. */
+  get refetchCount (): number { return this.refetch.size }
 
   private takeBlocks (partial: PartialPiece, max: number, reason: PickReason, into: Pick[]): void {
     for (const block of partial.takeUnrequested(max)) into.push({ ...block, reason })
   }
 
-  /** Least-duplicated blocks first, so every block gets a second source before any a third. */
-  private pickDuplicates (peerHas: Bitfield, max: number, requestedFromPeer: RequestedFromPeer, into: Pick[]): void {
+  /** A failed piece this peer has, skipping those it helped spoil while someone else may
+   *  hold them (more holders than spoilers); -1 if none. */
+  private pickRefetch (peerHas: Bitfield, peer: string | undefined): number {
+    for (const [piece, senders] of this.refetch) {
+      if (this.have.has(piece) || this.partials.has(piece)) {
+        this.refetch.delete(piece)
+        continue
+      }
+      if (!peerHas.has(piece)) continue
+      if (peer !== undefined && senders.has(peer) && this.availability[piece]! > senders.size) continue
+      return piece
+    }
+    return -1
+  }
+
+  /** Least-duplicated blocks first, so every block gets a second source before any a third.
+   *  A piece owned by one peer gets no duplicates elsewhere. */
+  private pickDuplicates (peerHas: Bitfield, max: number, requestedFromPeer: RequestedFromPeer, into: Pick[], peer?: string): void {
     // Blocks picked in this call are not yet known to the caller's `requestedFromPeer`.
     const pickedNow = new Set(into.map((b) => `${b.piece}:${b.offset}`))
     for (let requests = 1; requests < this.opts.maxDuplicateRequests && into.length < max; requests++) {
       for (const partial of this.partials.values()) {
         if (into.length >= max) return
-        if (!peerHas.has(partial.piece)) continue
+        if (!peerHas.has(partial.piece) || (partial.owner !== null && partial.owner !== peer)) continue
         const skip = (offset: number): boolean => requestedFromPeer(partial.piece, offset) || pickedNow.has(`${partial.piece}:${offset}`)
         for (const block of partial.takeDuplicates(max - into.length, requests, skip)) {
           into.push({ ...block, reason: 'endgame' })
@@ -160,7 +198,7 @@ export class PiecePicker {
     let bestAvailability = Infinity
     let ties = 0
     for (const piece of peerHas.indices()) {
-      if (this.have.has(piece) || this.partials.has(piece)) continue
+      if (this.have.has(piece) || this.partials.has(piece) || this.refetch.has(piece)) continue
       const availability = random ? 0 : this.availability[piece]!
       if (availability < bestAvailability) {
         best = piece

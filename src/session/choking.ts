@@ -1,6 +1,10 @@
 // Carries out the Choker's decisions on one session's peers: every RECHOKE_INTERVAL_MS a
 // round; in between, a free slot (a newcomer's interest in a quiet swarm, a holder that left
 // or lost interest) is filled at once, so upload capacity never idles until the next round.
+// Those fills are budgeted: at most `slots` between two rounds, and none more once a peer
+// given one was dropped for misbehaving. A peer that reconnects under a fresh key each time
+// (a request flooder) is otherwise a newcomer every time and would be served at once every
+// time; this way it is served at once at most once a round, and newcomers wait for the round.
 
 import { Choker, type ChokeCandidate, type ChokeReason } from '../choker.js'
 import type { Peer } from './peer.js'
@@ -19,14 +23,21 @@ export class Choking {
   private readonly choker: Choker
   private readonly slots: number
   private readonly hooks: ChokingHooks
+  /** Unchokes left before the next round (see the top of the file). */
+  private fills: number
+  /** Peers unchoked by a fill since the last round. */
+  private readonly filled = new Set<Peer>()
 
   constructor (slots: number, hooks: ChokingHooks) {
     this.choker = new Choker({ slots })
     this.slots = slots
     this.hooks = hooks
+    this.fills = slots
   }
 
   rechoke (): void {
+    this.fills = this.slots
+    this.filled.clear()
     const peers = new Map<string, Peer>()
     const candidates: ChokeCandidate[] = []
     for (const peer of this.hooks.peers()) {
@@ -46,7 +57,7 @@ export class Choking {
 
   onInterested (peer: Peer): void {
     peer.remoteInterested = true
-    if (peer.choking && this.slots > 0 && this.slotsInUse() < this.slots) this.unchoke(peer, this.fillReason())
+    if (peer.choking && this.slots > 0 && this.slotsInUse() < this.slots) this.fill(peer)
   }
 
   /** A peer we serve stopped wanting anything: its slot goes to a waiting peer at once. */
@@ -63,7 +74,21 @@ export class Choking {
     for (const p of this.hooks.peers()) {
       if (p.choking && p.remoteInterested && (next === null || p.download.rate > next.download.rate)) next = p
     }
-    if (next !== null) this.unchoke(next, this.fillReason())
+    if (next !== null) this.fill(next)
+  }
+
+  /** A peer was dropped for breaking the protocol: if a fill served it, no more fills
+   *  until the next round. */
+  onMisbehaved (peer: Peer): void {
+    if (this.filled.delete(peer)) this.fills = 0
+  }
+
+  /** Unchokes between rounds draw on the round's budget. */
+  private fill (peer: Peer): void {
+    if (this.fills === 0) return
+    this.fills--
+    this.filled.add(peer)
+    this.unchoke(peer, this.fillReason())
   }
 
   /** Peers we serve that want something: an uninterested unchoked peer holds no slot. */

@@ -5,8 +5,7 @@
 
 import type { Bitfield } from '../bitfield.js'
 import {
-  BLOCK_BYTES, MAX_INVALID_REQUESTS, MAX_PARTIAL_BYTES, MAX_REQUESTS_PER_PEER, MIN_PARTIAL_PIECES,
-  REQUEST_TIMEOUT_MS
+  BLOCK_BYTES, MAX_INVALID_REQUESTS, MAX_PARTIAL_BYTES, MAX_REQUESTS_PER_PEER, MIN_PARTIAL_PIECES
 } from '../constants.js'
 import type { Metadata } from '../metadata/metadata.js'
 import { PiecePicker } from '../picker/piece-picker.js'
@@ -18,12 +17,17 @@ import type { BlockRange } from '../types.js'
 import type { Block } from '../wire/messages.js'
 import type { Peer } from './peer.js'
 import { PieceBuffer } from './piece-buffer.js'
+import { SmartBan } from './smart-ban.js'
 import { StalledWrites } from './stalled-writes.js'
 
 export interface DownloaderHooks {
   peers: () => Iterable<Peer>
   onPieceVerified: (piece: number, from: string | null) => void
-  onPieceFailed: (piece: number, from: string[]) => void
+  /** A piece failed its hash: `from` sent its blocks, `blamed` are known to have lied (the
+   *  only sender); the others wait for smart-ban. */
+  onPieceFailed: (piece: number, from: string[], blamed: string[]) => void
+  /** A piece that failed before has verified: these peers had sent blocks of it that differ. */
+  onLiarsFound: (piece: number, liars: string[]) => void
   /** A peer broke the protocol (sent what nobody asked for, or the wrong length). */
   onMisbehaving: (peer: Peer, why: string) => void
   /** The piece could not be stored: the session cannot go on. */
@@ -40,7 +44,10 @@ export class Downloader {
   private readonly hooks: DownloaderHooks
   private readonly picker: PiecePicker
   private readonly buffers = new Map<number, PieceBuffer>()
+  private readonly smartBan = new SmartBan()
   private readonly limit: TokenBucket
+  /** A request unanswered this long goes to another peer (REQUEST_TIMEOUT_MS). */
+  private readonly requestTimeoutMs: number
   /** Set while the download limit holds requests back: fills again when it has room. */
   private limitTimer: NodeJS.Timeout | null = null
   private stopped = false
@@ -48,9 +55,13 @@ export class Downloader {
   hashFailures = 0
   /** Payload bytes received in this run. */
   downloaded = 0
+  /** Of those, bytes of pieces that failed their hash and were thrown away: received, but no
+   *  progress. */
+  wasted = 0
 
-  constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, hooks: DownloaderHooks) {
+  constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, requestTimeoutMs: number, hooks: DownloaderHooks) {
     this.meta = meta
+    this.requestTimeoutMs = requestTimeoutMs
     this.storage = storage
     this.have = have
     this.limit = limit
@@ -138,20 +149,24 @@ export class Downloader {
       this.hooks.onMisbehaving(peer, `block of ${block.data.byteLength} bytes where ${expected} were due`)
       return
     }
+    peer.snubbed = false
     this.store(peer, block)
     this.cancelDuplicates(peer, block)
     this.fill(peer)
   }
 
-  /** Re-assigns requests a peer has left unanswered for too long. */
+  /** Re-assigns requests a peer has left unanswered for too long. The peer is snubbed: one
+   *  request at a time until a block comes (libtorrent), so a silent or trickling peer holds
+   *  one block, not a window of them. */
   expireRequests (now: number): void {
     let expired = false
     for (const peer of this.hooks.peers()) {
       for (const request of peer.requests.values()) {
-        if (now - request.sentAt < REQUEST_TIMEOUT_MS) continue
+        if (now - request.sentAt < this.requestTimeoutMs) continue
         peer.requests.delete(request.piece, request.offset)
         peer.wire.send('cancel', { piece: request.piece, offset: request.offset, length: request.length })
         this.picker.releaseRequest(request.piece, request.offset)
+        peer.snubbed = true
         expired = true
       }
     }
@@ -166,7 +181,7 @@ export class Downloader {
     if (peer.choked || peer.has === null || this.complete || this.stopped || peer.wanted === 0 || this.stalled) return
     const room = this.affordable(this.requestRoom(peer))
     if (room <= 0) return
-    const picks = this.picker.pickBlocks(peer.has, room, (piece, offset) => peer.requests.has(piece, offset))
+    const picks = this.picker.pickBlocks(peer.has, room, (piece, offset) => peer.requests.has(piece, offset), peer.id)
     // The limit was charged a full block per pick; settle the difference.
     if (!this.limit.unlimited) this.limit.take(picks.reduce((sum, p) => sum + p.length, 0) - room * this.typicalBlock)
     if (picks.length === 0) return
@@ -198,6 +213,7 @@ export class Downloader {
    *  bandwidth–delay window, in blocks of this share (a block is one piece when pieces are
    *  smaller), and never past MAX_REQUESTS_PER_PEER. */
   private requestRoom (peer: Peer): number {
+    if (peer.snubbed) return 1 - peer.requests.size
     const window = requestWindowBytes({ rate: peer.download.rate, rttMs: peer.rttMs, ageMs: Date.now() - peer.openedAt })
     const bytes = window - peer.requests.bytes
     if (bytes <= 0) return 0
@@ -229,13 +245,20 @@ export class Downloader {
   private finishPiece (buffer: PieceBuffer): void {
     const piece = buffer.piece
     this.buffers.delete(piece)
-    const from = [...buffer.contributors]
+    const from = buffer.contributors
     if (!this.meta.matchesPieceHash(piece, buffer.digest())) {
+      // Discarded: never written, never announced; fetched again, from one peer.
       this.hashFailures++
-      this.picker.onPieceFailed(piece)
-      this.hooks.onPieceFailed(piece, from)
+      this.wasted += buffer.length
+      const blamed = this.smartBan.onFailed(piece, buffer.sources())
+      this.picker.onPieceFailed(piece, from)
+      this.hooks.onPieceFailed(piece, from, blamed)
       this.fillAll()
       return
+    }
+    if (this.smartBan.remembers(piece)) {
+      const liars = this.smartBan.onVerified(piece, buffer.blockDigests())
+      if (liars.length > 0) this.hooks.onLiarsFound(piece, liars)
     }
     const data = buffer.chunks()
     this.storage.writePiece(piece, data).then(() => this.onWritten(piece, from), (err) => this.onWriteFailed(piece, data, from, err))

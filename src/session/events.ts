@@ -55,6 +55,8 @@ export interface SessionStats {
   uploadRate: number
   peers: number
   hashFailures: number
+  /** Bytes received in pieces that failed their hash (counted in `downloaded`, not progress). */
+  wasted: number
   /** Pieces in flight (started, not yet verified), for a piece map. */
   partial: number[]
 }
@@ -74,7 +76,9 @@ export interface SessionEvents {
   /** With the peer's final statistics, so nothing it sent since the last `peer-stats` is lost. */
   'peer-remove': { id: string, reason: string, stats: PeerStats }
   'piece-verified': { piece: number, from: string | null }
-  'piece-failed': { piece: number, from: string[] }
+  /** A piece failed its hash and was thrown away: `from` sent its blocks, `blamed` are the
+   *  ones known to have lied so far (smart-ban may name others once a good copy arrives). */
+  'piece-failed': { piece: number, from: string[], blamed: string[] }
   /** Emitted at most every PROGRESS_INTERVAL_MS while the session is active. */
   stats: SessionStats
   'peer-stats': PeerStats[]

@@ -2,11 +2,12 @@
 // Messages that arrive before they can make sense are kept (a bitfield before we know the
 // piece count) or refused; nothing a peer sends can throw out of here.
 
-import { MAX_PIECES, METADATA_CHUNK_BYTES } from '../constants.js'
+import { MAX_EXTRA_METADATA_REQUESTS, MAX_PIECES, METADATA_CHUNK_BYTES } from '../constants.js'
 import type { MessageHandlers } from '../wire/channel.js'
 import type { MetadataFetcher } from './metadata-fetcher.js'
 import type { Peer } from './peer.js'
 import type { Session } from './session.js'
+import { rejectChoked } from './uploader.js'
 
 export class PeerMessages {
   private readonly session: Session
@@ -23,7 +24,8 @@ export class PeerMessages {
     const fetcher = this.fetcher
     const on = <T>(handle: (peer: Peer, message: T) => void) => (message: T): void => {
       const peer = current()
-      if (peer === null) return
+      // Before the handshake is proven, or after the peer was dropped (the rest of a batch).
+      if (peer === null || peer.dropped) return
       try {
         handle(peer, message)
       } catch (err) {
@@ -52,7 +54,8 @@ export class PeerMessages {
       }),
       request: on((peer, m) => {
         const t = session.transfer
-        if (t === null) peer.wire.send('reject', m)
+        // Before our storage is open every peer is choked.
+        if (t === null) rejectChoked(peer, m, (p, why) => session.dropPeer(p, why))
         else t.uploader.onRequest(peer, m)
       }),
       block: on((peer, m) => session.transfer?.downloader.onBlock(peer, m)),
@@ -76,6 +79,11 @@ export class PeerMessages {
    *  to a peer that said it lacks the metadata). */
   serveMetadata (peer: Peer, index: number): void {
     const meta = this.session.meta
+    const chunks = meta === null ? 0 : Math.ceil(meta.bytes.length / METADATA_CHUNK_BYTES)
+    if (++peer.metadataRequests > 2 * chunks + MAX_EXTRA_METADATA_REQUESTS) {
+      this.session.dropPeer(peer, `asked for metadata ${peer.metadataRequests} times`)
+      return
+    }
     if (meta === null || this.session.transfer === null) {
       peer.wire.send('metadata-reject', { index })
       return

@@ -39,6 +39,8 @@ export class Peer {
   /** Bytes sent since the connection last drained. */
   unflushed = 0
   serving = false
+  /** A serve of its queue is about to start (see Uploader.serveSoon). */
+  serveQueued = false
   readonly download = new RateMeter()
   /** When the channel opened (ms since the epoch). */
   readonly openedAt = Date.now()
@@ -46,7 +48,16 @@ export class Peer {
   piecesReceived = 0
   piecesSent = 0
   invalidMessages = 0
-  hashFailures = 0
+  /** Set once the session has dropped it: whatever it still sends is ignored. */
+  dropped = false
+  /** One of our requests to it timed out: it gets one at a time until a block comes. */
+  snubbed = false
+  /** Requests it sent while we choked it, since the last choke or unchoke. */
+  chokedRequests = 0
+  /** We have unchoked it at some point (so requests may cross our choke). */
+  servedBefore = false
+  /** Metadata chunks it asked us for. */
+  metadataRequests = 0
 
   /** HANDSHAKE_FLAGS the remote sent: whether it is reachable, whether it relays. */
   readonly flags: number

@@ -3,14 +3,15 @@
 // the hash is ready when the last block lands and the piece is written with one writev.
 
 import { createHash, type Hash } from 'node:crypto'
+import type { BlockSource } from './smart-ban.js'
 
 export class PieceBuffer {
   readonly piece: number
   readonly length: number
-  /** Peers whose blocks went into this piece: blamed together if its hash fails. */
-  readonly contributors = new Set<string>()
   private readonly blockBytes: number
   private readonly blocks: Array<Uint8Array | undefined>
+  /** Who sent each block (the first copy is the one kept). */
+  private readonly senders: Array<string | undefined>
   private readonly hash: Hash = createHash('sha256')
   /** Blocks before this index are hashed. */
   private hashed = 0
@@ -21,7 +22,11 @@ export class PieceBuffer {
     this.length = length
     this.blockBytes = blockBytes
     this.blocks = new Array<Uint8Array | undefined>(Math.ceil(length / blockBytes))
+    this.senders = new Array<string | undefined>(this.blocks.length)
   }
+
+  /** Every peer whose blocks went into this piece, once each. */
+  get contributors (): string[] { return [...new Set(this.senders.filter((s) => s !== undefined))] }
 
   /** Bytes held in memory for this piece. */
   get bytes (): number { return this.held }
@@ -34,7 +39,7 @@ export class PieceBuffer {
     if (this.blocks[index] !== undefined) return
     this.blocks[index] = data
     this.held += data.byteLength
-    this.contributors.add(from)
+    this.senders[index] = from
     while (this.hashed < this.blocks.length && this.blocks[this.hashed] !== undefined) {
       this.hash.update(this.blocks[this.hashed]!)
       this.hashed++
@@ -45,6 +50,17 @@ export class PieceBuffer {
   digest (): Buffer {
     if (!this.complete) throw new Error(`piece ${this.piece} is not complete`)
     return this.hash.digest()
+  }
+
+  /** SHA-256 of each block, in order: what smart-ban compares. */
+  blockDigests (): Buffer[] {
+    return this.blocks.map((block) => createHash('sha256').update(block!).digest())
+  }
+
+  /** Each block's sender and digest, once complete: what a failed piece leaves to smart-ban. */
+  sources (): BlockSource[] {
+    const digests = this.blockDigests()
+    return digests.map((digest, i) => ({ sender: this.senders[i]!, digest }))
   }
 
   /** The blocks in order, for writing. */

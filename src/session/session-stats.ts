@@ -24,6 +24,7 @@ export function sessionStats (peers: Iterable<Peer>, meta: Metadata | null, t: T
     uploadRate,
     peers: count,
     hashFailures: t?.downloader.hashFailures ?? 0,
+    wasted: t?.downloader.wasted ?? 0,
     partial: t?.downloader.partialPieces() ?? []
   }
 }

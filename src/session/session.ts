@@ -4,17 +4,16 @@
 
 import type { SecretStream } from 'hyperswarm'
 import type { Bitfield } from '../bitfield.js'
-import { BAN_STRIKES, PEER_STATS_INTERVAL_MS, PROGRESS_INTERVAL_MS, RECHOKE_INTERVAL_MS, UPLOAD_SLOTS } from '../constants.js'
-import { BitswarmError, closed, ioError, isBitswarmError } from '../errors.js'
+import { PEER_STATS_INTERVAL_MS, PROGRESS_INTERVAL_MS, RECHOKE_INTERVAL_MS, REQUEST_TIMEOUT_MS, UPLOAD_SLOTS } from '../constants.js'
+import { badMetadata, type BitswarmError, closed, describe, ioError, isBitswarmError } from '../errors.js'
 import { discoveryKeyOf } from '../metadata/info-hash.js'
 import { formatLink } from '../metadata/link.js'
 import type { Metadata } from '../metadata/metadata.js'
-import type { HashProgress } from '../piece-hashing.js'
 import type { PieceStorage } from '../storage/storage.js'
-import { TokenBucket } from '../token-bucket.js'
 import { TypedEmitter } from '../typed-emitter.js'
 import { WireChannel } from '../wire/channel.js'
 import { HANDSHAKE_FLAGS } from '../wire/handshake.js'
+import { BanList } from './ban-list.js'
 import { Choking } from './choking.js'
 import { Downloader } from './downloader.js'
 import { HaveAnnouncer } from './have-announcer.js'
@@ -24,27 +23,15 @@ import { MetadataFetcher } from './metadata-fetcher.js'
 import { Peer } from './peer.js'
 import { PeerExchange } from './peer-exchange.js'
 import { PeerMessages } from './peer-messages.js'
+import { PeerTrust } from './peer-trust.js'
 import { SourceWatch } from './source-watch.js'
 import { sessionStats } from './session-stats.js'
 import { canMove, type SessionStatus } from './status.js'
+import { untilDone } from './completion.js'
 import { Uploader } from './uploader.js'
+import { type OpenedStorage, type StorageProvider, type Transfer, type TransferLimits, unlimited } from './transfer.js'
 
-/** Where a session's pieces live: the original files when sharing, a partial when fetching. */
-export interface StorageProvider {
-  /** Opens the storage and says which pieces it already holds (verified); `onChecking`
-   *  follows the re-hash of pieces an interrupted run left, when there is one (the first,
-   *  the last, at most one every PROGRESS_INTERVAL_MS between). */
-  open (meta: Metadata, onChecking?: (progress: HashProgress) => void): Promise<OpenedStorage>
-  /** Called once every piece is held and verified; returns the content's final path. */
-  finalize (): Promise<string>
-}
-
-export interface OpenedStorage {
-  storage: PieceStorage
-  have: Bitfield
-  /** What an interrupted download found, when there was one. */
-  resumed?: SessionEvents['resumed'] | null
-}
+export type { OpenedStorage, StorageProvider, Transfer, TransferLimits } from './transfer.js'
 
 export interface SessionOptions {
   infoHash: Buffer
@@ -60,20 +47,11 @@ export interface SessionOptions {
   /** Fetch the metadata, then close (`bitswarm info <link>`): no storage, no pieces, and no
    *  interest declared, so no peer spends an upload slot on us. */
   metadataOnly?: boolean
-}
-
-/** The node's byte-rate limits, shared by all its sessions and peers. */
-export interface TransferLimits {
-  upload: TokenBucket
-  download: TokenBucket
-}
-
-/** The parts that exist once the metadata is known and the storage open. */
-export interface Transfer {
-  meta: Metadata
-  storage: PieceStorage
-  downloader: Downloader
-  uploader: Uploader
+  /** The node's ban list, shared by its sessions; a session alone has its own. */
+  bans?: BanList
+  /** How long a silent peer may hold a block request (REQUEST_TIMEOUT_MS) or the metadata
+   *  fetch (METADATA_TIMEOUT_MS) before it goes to another peer. */
+  timeouts?: { requestMs?: number, metadataMs?: number }
 }
 
 export class Session extends TypedEmitter<SessionEvents> {
@@ -92,8 +70,11 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly exchange: PeerExchange
   /** Whether the connected peers hold any piece we lack. */
   readonly sources = new SourceWatch()
+  /** Strikes and bans of peers that sent bad data. */
+  readonly trust: PeerTrust
   private readonly network: SessionNetwork
   private readonly limits: TransferLimits
+  private readonly requestTimeoutMs: number
   private metadata: Metadata | null
   /** Fetches the metadata, then closes (SessionOptions.metadataOnly). */
   readonly metadataOnly: boolean
@@ -115,10 +96,20 @@ export class Session extends TypedEmitter<SessionEvents> {
       peers: () => this.peers.values(),
       // Accepted once: a seeder's fetcher stays idle, and a second copy changes nothing.
       onMetadata: (meta) => { if (this.metadata === null) void this.onMetadata(meta) },
-      onBadMetadata: (peer, err) => this.dropPeer(peer, `sent bad metadata: ${describe(err)}`)
-    }, this.metadata !== null)
+      onForgedMetadata: (peer, err) => this.trust.onForgedMetadata(peer, describe(err)),
+      // It hashes to the info hash, so every peer would send these same bytes.
+      onRefusedMetadata: (err) => this.fail(badMetadata(describe(err), err))
+    }, this.metadata !== null, opts.timeouts?.metadataMs !== undefined ? { timeoutMs: opts.timeouts.metadataMs } : {})
+    this.requestTimeoutMs = opts.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS
+    this.trust = new PeerTrust(opts.bans ?? new BanList(), {
+      peers: () => this.peers,
+      warn: (warning) => this.emit('warning', warning),
+      disconnect: (peer, why) => this.disconnect(peer, why),
+      drop: (peer, why) => this.dropPeer(peer, why),
+      downloading: () => this.status === 'downloading'
+    })
     this.messages = new PeerMessages(this, this.fetcher)
-    this.limits = opts.limits ?? { upload: new TokenBucket({ rate: Infinity }), download: new TokenBucket({ rate: Infinity }) }
+    this.limits = opts.limits ?? unlimited()
     this.choking = new Choking(opts.uploadSlots ?? UPLOAD_SLOTS, {
       peers: () => this.peers.values(),
       seeding: () => this.transfer?.downloader.complete === true,
@@ -134,6 +125,7 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /** Starts the session: opens storage at once if the metadata is known. */
   start (): void {
+    this.trust.start()
     this.timers.push(
       setInterval(() => this.tick(), PROGRESS_INTERVAL_MS),
       setInterval(() => this.choking.rechoke(), RECHOKE_INTERVAL_MS),
@@ -147,36 +139,39 @@ export class Session extends TypedEmitter<SessionEvents> {
   attach (stream: SecretStream): void {
     if (this.status === 'closing' || this.status === 'closed') return
     const id = stream.remotePublicKey.toString('hex')
+    if (this.trust.isBanned(id)) {
+      stream.destroy()
+      return
+    }
     let peer: Peer | null = null
     const flags = this.network.flags() | (this.transfer !== null ? HANDSHAKE_FLAGS.metadata : 0)
     const wire = WireChannel.open(stream, this.discoveryKey, this.infoHash, flags, {
       ...this.messages.handlersFor(() => peer),
       onopen: (flags) => { peer = this.addPeer(id, wire!, flags) },
-      onclose: (reason) => { if (peer !== null) this.removePeer(peer, reason) },
+      onclose: (reason, violation) => {
+        if (peer === null) return
+        if (violation !== null && !peer.dropped) {
+          this.emit('warning', { code: 'ERR_PROTOCOL', message: `peer ${id.slice(0, 8)} ${violation.message}`, peer: id })
+          this.choking.onMisbehaved(peer)
+        }
+        this.removePeer(peer, reason)
+      },
       ondrain: () => { if (peer !== null) this.transfer?.uploader.onDrain(peer) }
     })
   }
 
   stats (): SessionStats { return sessionStats(this.peers.values(), this.metadata, this.transfer) }
 
+  /** ERR_ONLY_BAD_PEERS (naming them) when peers sent us corrupt data and no other connected
+   *  peer holds a piece we lack; null otherwise. */
+  onlyBadPeers (): BitswarmError | null { return this.trust.onlyBadSources() }
+
   /** Resolves with the `done` event once every piece is verified (at once if that already
    *  happened: a small share may complete before the caller has attached a listener);
    *  rejects if the session fails or closes first. */
   completed (): Promise<SessionEvents['done']> {
-    if (this.completion !== null) return Promise.resolve(this.completion)
-    return new Promise((resolve, reject) => {
-      const onDone = (done: SessionEvents['done']): void => { settle(); resolve(done) }
-      const onError = (err: BitswarmError): void => { settle(); reject(err) }
-      const onClose = ({ reason }: { reason: string }): void => { settle(); reject(closed(`the session (${reason})`)) }
-      const settle = (): void => {
-        this.off('done', onDone)
-        this.off('error', onError)
-        this.off('close', onClose)
-      }
-      this.on('done', onDone)
-      this.on('error', onError)
-      this.on('close', onClose)
-    })
+    if (this.completion === null && this.status === 'closed') return Promise.reject(closed('the session'))
+    return untilDone(this, this.completion)
   }
 
   close (reason = 'closed'): Promise<void> {
@@ -184,9 +179,17 @@ export class Session extends TypedEmitter<SessionEvents> {
     return this.closing
   }
 
-  /** A peer broke the protocol: its connection goes. */
+  /** A peer broke the protocol: its connection goes, and nothing more it sent is read. */
   dropPeer (peer: Peer, why: string): void {
+    if (peer.dropped) return
     this.emit('warning', { code: 'ERR_PROTOCOL', message: `peer ${peer.id.slice(0, 8)} ${why}`, peer: peer.id })
+    this.choking.onMisbehaved(peer)
+    this.disconnect(peer, why)
+  }
+
+  private disconnect (peer: Peer, why: string): void {
+    if (peer.dropped) return
+    peer.dropped = true
     peer.wire.destroy(why)
   }
 
@@ -229,6 +232,9 @@ export class Session extends TypedEmitter<SessionEvents> {
   private removePeer (peer: Peer, reason: string): void {
     if (this.peers.get(peer.id) !== peer) return
     this.peers.delete(peer.id)
+    // What it asked of us goes with it, whatever still holds the Peer.
+    peer.inbound.length = 0
+    peer.reading.length = 0
     this.exchange.onPeerRemoved(peer)
     if (!peer.wire.closed) peer.wire.close(reason)
     this.fetcher.onPeerGone(peer)
@@ -279,10 +285,14 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   private createTransfer (meta: Metadata, storage: PieceStorage, have: Bitfield): Transfer {
     const onMisbehaving = (peer: Peer, why: string): void => this.dropPeer(peer, why)
-    const downloader = new Downloader(meta, storage, have, this.limits.download, {
+    const downloader = new Downloader(meta, storage, have, this.limits.download, this.requestTimeoutMs, {
       peers: () => this.peers.values(),
       onPieceVerified: (piece, from) => this.onPieceVerified(piece, from),
-      onPieceFailed: (piece, from) => this.onPieceFailed(piece, from),
+      onPieceFailed: (piece, from, blamed) => {
+        this.emit('piece-failed', { piece, from, blamed })
+        this.trust.strike(blamed, piece)
+      },
+      onLiarsFound: (piece, liars) => this.trust.strike(liars, piece),
       onMisbehaving,
       onStorageError: (err) => this.fail(err),
       // Not fatal: the session keeps serving, and downloads again once the disk takes the
@@ -301,14 +311,6 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.haves.announce(piece)
     this.emit('piece-verified', { piece, from })
     if (this.transfer?.downloader.complete === true) void this.onComplete()
-  }
-
-  private onPieceFailed (piece: number, from: string[]): void {
-    this.emit('piece-failed', { piece, from })
-    for (const id of from) {
-      const peer = this.peers.get(id)
-      if (peer !== undefined && ++peer.hashFailures >= BAN_STRIKES) this.dropPeer(peer, `sent ${peer.hashFailures} pieces that failed their hash`)
-    }
   }
 
   private async onComplete (): Promise<void> {
@@ -362,6 +364,7 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   private async shutdown (reason: string): Promise<void> {
     this.moveTo('closing')
+    this.trust.stop()
     for (const timer of this.timers) clearInterval(timer)
     this.transfer?.downloader.stop()
     this.haves.stop()
@@ -371,9 +374,4 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.moveTo('closed')
     this.emit('close', { reason })
   }
-}
-
-function describe (err: unknown): string {
-  if (err instanceof BitswarmError) return err.message
-  return err instanceof Error ? err.message : String(err)
 }

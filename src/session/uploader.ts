@@ -4,7 +4,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Bitfield } from '../bitfield.js'
-import { BLOCK_BYTES, MAX_INBOUND_REQUESTS, MAX_INVALID_REQUESTS, UPLOAD_READ_AHEAD } from '../constants.js'
+import { BLOCK_BYTES, MAX_CHOKED_REQUESTS, MAX_INBOUND_REQUESTS, MAX_INVALID_REQUESTS, UPLOAD_READ_AHEAD } from '../constants.js'
 import { sendWindowBytes } from '../request-window.js'
 import type { Metadata } from '../metadata/metadata.js'
 import type { PieceStorage } from '../storage/storage.js'
@@ -44,7 +44,7 @@ export class Uploader {
       return
     }
     if (peer.choking) {
-      peer.wire.send('reject', range)
+      rejectChoked(peer, range, this.hooks.onMisbehaving)
       return
     }
     if (peer.inbound.length >= MAX_INBOUND_REQUESTS) {
@@ -52,7 +52,7 @@ export class Uploader {
       return
     }
     peer.inbound.push(range)
-    void this.serve(peer)
+    this.serveSoon(peer)
   }
 
   onCancel (peer: Peer, range: BlockRange): void {
@@ -64,9 +64,12 @@ export class Uploader {
   onChoked (peer: Peer): void {
     peer.inbound.length = 0
     peer.reading.length = 0
+    peer.chokedRequests = 0
   }
 
   onUnchoked (peer: Peer): void {
+    peer.servedBefore = true
+    peer.chokedRequests = 0
     void this.serve(peer)
   }
 
@@ -74,6 +77,18 @@ export class Uploader {
   onDrain (peer: Peer): void {
     peer.unflushed = 0
     void this.serve(peer)
+  }
+
+  /** Starts serving once the current input is handled: requests arrive in batches that
+   *  protomux answers in one batch while it handles them, and a block must never ride in
+   *  one (the frame would grow past MAX_FRAME_BYTES on the receiver). */
+  private serveSoon (peer: Peer): void {
+    if (peer.serving || peer.serveQueued) return
+    peer.serveQueued = true
+    setImmediate(() => {
+      peer.serveQueued = false
+      void this.serve(peer)
+    })
   }
 
   /** Sends queued blocks in request order while the peer's window has room, keeping a few
@@ -130,4 +145,13 @@ export class Uploader {
     if (length > BLOCK_BYTES || offset + length > this.meta.pieceLength(piece)) return `request past the end of piece ${piece}`
     return null
   }
+}
+
+/** A request from a peer we choke is refused. One we served may have had a full queue in
+ *  flight when our choke crossed it; beyond that, or from a peer we never unchoked, more
+ *  than MAX_CHOKED_REQUESTS end the connection (libtorrent's max_rejects). */
+export function rejectChoked (peer: Peer, range: BlockRange, onMisbehaving: (peer: Peer, why: string) => void): void {
+  peer.wire.send('reject', range)
+  const allowed = MAX_CHOKED_REQUESTS + (peer.servedBefore ? MAX_INBOUND_REQUESTS : 0)
+  if (++peer.chokedRequests > allowed) onMisbehaving(peer, `sent ${peer.chokedRequests} requests while choked`)
 }

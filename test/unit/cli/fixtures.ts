@@ -42,6 +42,7 @@ export function stats (fields: Partial<SessionStats> = {}): SessionStats {
     uploadRate: 0,
     peers: 0,
     hashFailures: 0,
+    wasted: 0,
     partial: [],
     ...fields
   }

@@ -17,7 +17,7 @@ const RECORDED: ViewEvent[] = [
   metadata(16, 256 * KiB),
   { type: 'peer-add', data: { id: LEECH } },
   { type: 'peer-stats', data: [peer(SEED, { downloaded: 1 * MiB, seed: true }), peer(LEECH, { downloaded: 256 * KiB })] },
-  { type: 'piece-failed', data: { piece: 3, from: [LEECH] } },
+  { type: 'piece-failed', data: { piece: 3, from: [LEECH], blamed: [] } },
   { type: 'peer-remove', data: { id: LEECH, reason: 'closed', stats: peer(LEECH, { downloaded: 512 * KiB, uploaded: 100 * KiB }) } },
   { type: 'peer-add', data: { id: LEECH } },
   { type: 'peer-add', data: { id: LATE } },

@@ -150,7 +150,8 @@ describe('PiecePicker endgame', () => {
     expect(p.onBlockReceived(0, BLOCK)).toBe(true)
     p.onPieceFailed(0)
     expect(p.inEndgame).toBe(false)
-    expect(summary(TestPeer.seeder(2).fill(p, 10))).toEqual([[0, 0, 'rarest'], [0, BLOCK, 'rarest']])
+    // Fetched again ahead of anything else (reason 'refetch').
+    expect(summary(TestPeer.seeder(2).fill(p, 10))).toEqual([[0, 0, 'refetch'], [0, BLOCK, 'refetch']])
     expect(p.inEndgame).toBe(true)
   })
 

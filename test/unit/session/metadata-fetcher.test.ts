@@ -41,7 +41,7 @@ describe('MetadataFetcher', () => {
     const meta = sampleMetadata()
     const { peer, sent } = scriptedPeer('a')
     let got: Metadata | null = null
-    const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: (m) => { got = m }, onBadMetadata: () => { throw new Error('unexpected') } })
+    const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: (m) => { got = m }, onForgedMetadata: () => { throw new Error('unexpected') }, onRefusedMetadata: () => { throw new Error('unexpected') } })
     fetcher.onPeerOpen()
     expect(sent).toEqual([{ type: 'metadata-request', message: { index: 0 } }])
     const chunks = Math.ceil(meta.bytes.length / METADATA_CHUNK_BYTES)
@@ -58,7 +58,7 @@ describe('MetadataFetcher', () => {
     const liar = scriptedPeer('liar')
     const honest = scriptedPeer('honest')
     const bad: string[] = []
-    const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [liar.peer, honest.peer], onMetadata: () => {}, onBadMetadata: (p) => bad.push(p.id) })
+    const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [liar.peer, honest.peer], onMetadata: () => {}, onForgedMetadata: (p) => bad.push(p.id), onRefusedMetadata: () => { throw new Error('unexpected') } })
     fetcher.onPeerOpen()
     const forged = Buffer.from(meta.bytes)
     forged[forged.length - 1] = forged.at(-1)! ^ 1
@@ -72,7 +72,7 @@ describe('MetadataFetcher', () => {
   it('asks no peer for metadata it already holds, even when peers announce pieces', () => {
     const meta = sampleMetadata()
     const { peer, sent } = scriptedPeer('a')
-    const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: () => { throw new Error('unexpected') }, onBadMetadata: () => {} }, true)
+    const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: () => { throw new Error('unexpected') }, onForgedMetadata: () => {}, onRefusedMetadata: () => {} }, true)
     fetcher.onPeerOpen()
     fetcher.onPeerHasMetadata(peer)
     fetcher.onData(peer, chunkOf(meta.bytes, 0))
@@ -84,7 +84,7 @@ describe('MetadataFetcher', () => {
       const meta = sampleMetadata()
       const { peer, sent } = scriptedPeer('seeder', HANDSHAKE_FLAGS.metadata)
       let got: Metadata | null = null
-      const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: (m) => { got = m }, onBadMetadata: () => { throw new Error('unexpected') } })
+      const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: (m) => { got = m }, onForgedMetadata: () => { throw new Error('unexpected') }, onRefusedMetadata: () => { throw new Error('unexpected') } })
       fetcher.onPeerOpen()
       expect(sent).toEqual([])
       const chunks = Math.ceil(meta.bytes.length / METADATA_CHUNK_BYTES)
@@ -93,14 +93,16 @@ describe('MetadataFetcher', () => {
       expect(Buffer.compare(got!.bytes, meta.bytes)).toBe(0)
     })
 
-    it('is asked after all when its push arrived while another peer was the source', () => {
+    it('is asked after all when another peer answered first and the source then left', () => {
       const meta = sampleMetadata()
       const first = scriptedPeer('first')
       const pusher = scriptedPeer('pusher', HANDSHAKE_FLAGS.metadata)
       const peers = [first.peer, pusher.peer]
-      const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => peers, onMetadata: () => {}, onBadMetadata: () => {} })
+      const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => peers, onMetadata: () => {}, onForgedMetadata: () => {}, onRefusedMetadata: () => {} })
       fetcher.onPeerOpen()
       expect(first.sent).toEqual([{ type: 'metadata-request', message: { index: 0 } }])
+      expect(pusher.sent).toEqual([]) // its chunk 0 comes unasked
+      fetcher.onData(first.peer, chunkOf(meta.bytes, 0)) // the first answer wins
       fetcher.onData(pusher.peer, chunkOf(meta.bytes, 0)) // ignored: `first` is the source
       peers.shift()
       fetcher.onPeerGone(first.peer)
@@ -110,7 +112,7 @@ describe('MetadataFetcher', () => {
     it('is asked when picked again after it stopped being the source', () => {
       const meta = sampleMetadata()
       const { peer, sent } = scriptedPeer('seeder', HANDSHAKE_FLAGS.metadata)
-      const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: () => {}, onBadMetadata: () => {} })
+      const fetcher = new MetadataFetcher(meta.infoHash, { peers: () => [peer], onMetadata: () => {}, onForgedMetadata: () => {}, onRefusedMetadata: () => {} })
       fetcher.onPeerOpen()
       fetcher.onPeerHasMetadata(peer)
       expect(sent).toEqual([])
