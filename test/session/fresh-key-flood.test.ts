@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../../src/bitfield.js'
 import { MAX_INBOUND_REQUESTS, UPLOAD_SLOTS } from '../../src/constants.js'
 import type { Session } from '../../src/session/session.js'
+import { HANDSHAKE_FLAGS } from '../../src/wire/handshake.js'
 import { memoryShare, type MemoryShare } from '../helpers/memory-share.js'
 import { type Seam, useSeam } from '../helpers/seam.js'
 
@@ -16,7 +17,8 @@ const RECONNECTS = 20
 /** Connects a fresh key that asks to be served; resolves whether it was unchoked at once,
  *  then floods (or leaves politely) and waits until it is gone. */
 async function newcomer (seam: Seam, session: Session, share: MemoryShare, floods: boolean): Promise<boolean> {
-  const peer = await seam.scripted(session, { infoHash: share.meta.infoHash })
+  // It says it holds the metadata, so none is pushed to it: the one metadata-data is the reply.
+  const peer = await seam.scripted(session, { infoHash: share.meta.infoHash, flags: HANDSHAKE_FLAGS.metadata })
   expect(await peer.opened).toBe(true)
   peer.send('bitfield', { bytes: new Bitfield(share.meta.pieceCount).toBytes() })
   peer.send('interested', null)
