@@ -24,7 +24,7 @@ import { useSeam } from '../../helpers/seam.js'
 const KiB = 1024
 /** Inputs per run over all message codecs together (each decoded two ways); with the
  *  metadata decoder's and the dispatcher's, over 100,000 in all. */
-const DECODES = 80_000
+const DECODES = 100_000
 const METADATA_DECODES = 15_000
 
 /** A few valid encodings of each message. */
