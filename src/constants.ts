@@ -204,3 +204,6 @@ export const UPLOAD_SLOTS = 4
 export const OPTIMISTIC_UNCHOKE_ROUNDS = 3
 /** While seeding, a peer keeps a slot this many rounds while others wait, then yields. */
 export const SEED_ROTATE_ROUNDS = 2
+
+/** How long `bitswarm info <link>` waits for a peer to send the metadata, unless --timeout says. */
+export const INFO_TIMEOUT_S = 30

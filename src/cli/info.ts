@@ -15,14 +15,12 @@ import { jsonLine, printable } from './printable.js'
 import { stopExitCode, untilStopped } from './signals.js'
 import { EXIT_INTERRUPTED } from './fail.js'
 import { timedOut, isBitswarmError } from '../errors.js'
+import { INFO_TIMEOUT_S } from '../constants.js'
 
 export interface InfoFlags extends NetworkFlags {
   pieceSize?: string
   timeout?: string
 }
-
-/** How long `info <link>` waits for a peer to send the metadata, unless --timeout says. */
-export const INFO_TIMEOUT_S = 30
 
 interface Described {
   link: string

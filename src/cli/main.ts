@@ -2,17 +2,15 @@
 
 import { Command, CommanderError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
-import { bootstrap } from './bootstrap.js'
-import { demo } from './demo.js'
+import { INFO_TIMEOUT_S } from '../constants.js'
 import { EXIT_FAILURE, EXIT_OUTPUT_CLOSED, EXIT_USAGE, reportError } from './fail.js'
-import { get } from './get.js'
-import { info, INFO_TIMEOUT_S } from './info.js'
 import { addNetworkOptions } from './network-options.js'
 import { isClosedPipe, outputs, writeErr, writeOut } from './output.js'
 import { printable } from './printable.js'
-import { share } from './share.js'
 import { addTransferOptions } from './transfer-options.js'
 
+// Each command's module is loaded when it runs: `get` does not load the demo, the bootstrap
+// node or the hashing of `share` (start-up counts over a WAN: the first byte waits for it).
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
 function program (): Command {
@@ -31,7 +29,7 @@ function program (): Command {
     .argument('<path>', 'file or folder to share')
     .option('--piece-size <bytes>', 'piece size, a power of two from 16K to 4M (default: from the size)')
     .option('-q, --quiet', 'print only the link and errors')))
-    .action(async (path: string, flags) => await run(share(path, flags), flags.json === true))
+    .action(async (path: string, flags) => await run(import('./share.js').then(async ({ share }) => await share(path, flags)), flags.json === true))
 
   addTransferOptions(addNetworkOptions(cli.command('get')
     .description('download the content of a link, verifying every piece')
@@ -41,14 +39,14 @@ function program (): Command {
     .option('-f, --force', 'replace an existing file or folder of the same name')
     .option('-q, --quiet', 'print only the output path and errors')
     .option('--timeout <seconds>', 'give up (exit 1) when nothing has arrived for this long; the partial is kept')))
-    .action(async (link: string, flags) => await run(get(link, flags), flags.json === true))
+    .action(async (link: string, flags) => await run(import('./get.js').then(async ({ get }) => await get(link, flags)), flags.json === true))
 
   cli.command('bootstrap')
     .description('run a DHT bootstrap node for a private network')
     .addOption(new Option('--host <ip>', 'IPv4 address to bind and advertise (the one other nodes dial)').env('BITSWARM_HOST'))
     .option('--port <port>', 'UDP port (0 picks a free one)', '49737')
     .option('--json', 'print a JSON ready event instead of the address')
-    .action(async (flags) => await run(bootstrap(flags), flags.json === true))
+    .action(async (flags) => await run(import('./bootstrap.js').then(async ({ bootstrap }) => await bootstrap(flags)), flags.json === true))
 
   cli.command('demo')
     .description('run a whole swarm on this machine and watch pieces spread (a bootstrap node, a seeder, N downloaders)')
@@ -56,14 +54,14 @@ function program (): Command {
     .option('--size <bytes>', 'size of the generated file (e.g. 2M, 64M)', '8M')
     .option('--file <path>', 'share this file instead of a generated one')
     .option('--fast', 'no upload limits: as fast as this machine goes')
-    .action(async (flags) => await run(demo(flags), false))
+    .action(async (flags) => await run(import('./demo.js').then(async ({ demo }) => await demo(flags)), false))
 
   addNetworkOptions(cli.command('info')
     .description('list the files a link names (asked of its peers; nothing is downloaded), or what sharing a path would give')
     .argument('<link|path>')
     .option('--piece-size <bytes>', 'piece size to hash a path with')
     .option('--timeout <seconds>', 'give up when no peer has sent the metadata by then', String(INFO_TIMEOUT_S)))
-    .action(async (target: string, flags) => await run(info(target, flags), flags.json === true))
+    .action(async (target: string, flags) => await run(import('./info.js').then(async ({ info }) => await info(target, flags)), flags.json === true))
 
   return cli
 }
