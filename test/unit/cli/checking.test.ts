@@ -1,7 +1,7 @@
 // Hashing a share and checking a resumed partial, as the CLI shows them: `hashing`,
 // `checking` and `resumed` JSON events, status lines for logs, a bar in the live view.
 
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Reporter } from '../../../src/cli/reporter.js'
 import { renderOverall } from '../../../src/cli/view/overall.js'
 import type { NodeEvents } from '../../../src/node.js'
@@ -9,7 +9,7 @@ import type { BitswarmNode } from '../../../src/node.js'
 import type { SessionEvents } from '../../../src/session/events.js'
 import type { Session } from '../../../src/session/session.js'
 import { TypedEmitter } from '../../../src/typed-emitter.js'
-import { fold, LINK, metadata, MiB, stats, T0 } from './fixtures.js'
+import { captureJsonLines, fold, LINK, metadata, MiB, stats } from './fixtures.js'
 
 class FakeSession extends TypedEmitter<SessionEvents> {
   readonly infoHash = Buffer.alloc(32, 0x3f)
@@ -30,19 +30,7 @@ const progress = (pieces: number, pieceCount = 4): SessionEvents['checking'] =>
   ({ pieces, pieceCount, bytes: pieces * MiB, totalBytes: pieceCount * MiB })
 
 describe('checking and hashing in JSON', () => {
-  let lines: Array<Record<string, unknown>>
-  beforeEach(() => {
-    vi.useFakeTimers({ now: T0 })
-    lines = []
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>)
-      return true
-    })
-  })
-  afterEach(() => {
-    vi.restoreAllMocks()
-    vi.useRealTimers()
-  })
+  const lines = captureJsonLines()
 
   it('sends `hashing` while a share is hashed, then `checking` and `resumed` for a resumed download', () => {
     const node = new FakeNode()

@@ -1,7 +1,27 @@
 // View states for the rendering tests, built through the reducer as the CLI builds them.
 
+import { afterEach, beforeEach, vi } from 'vitest'
 import type { PeerStats, SessionStats } from '../../../src/session/events.js'
 import { createViewState, reduce, type Role, type ViewEvent, type ViewState } from '../../../src/cli/view/state.js'
+
+/** For each test of the describe block: fake timers at T0, and what is written to standard
+ *  output parsed as JSON lines (the array is emptied before each test). */
+export function captureJsonLines (): Array<Record<string, unknown>> {
+  const lines: Array<Record<string, unknown>> = []
+  beforeEach(() => {
+    vi.useFakeTimers({ now: T0 })
+    lines.length = 0
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>)
+      return true
+    })
+  })
+  afterEach(() => {
+    vi.restoreAllMocks()
+    vi.useRealTimers()
+  })
+  return lines
+}
 
 export const KiB = 1024
 export const MiB = 1024 * KiB

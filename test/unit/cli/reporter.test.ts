@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { chooseMode, Reporter } from '../../../src/cli/reporter.js'
 import { timedOut } from '../../../src/errors.js'
 import type { SessionEvents } from '../../../src/session/events.js'
 import type { Session } from '../../../src/session/session.js'
 import { TypedEmitter } from '../../../src/typed-emitter.js'
-import { LINK, peer, stats, T0 } from './fixtures.js'
+import { captureJsonLines, LINK, peer, stats, T0 } from './fixtures.js'
 
 /** A session that only emits: the reporter must need nothing else from it. */
 class FakeSession extends TypedEmitter<SessionEvents> {
@@ -32,19 +32,7 @@ describe('output mode', () => {
 })
 
 describe('JSON events', () => {
-  let lines: Array<Record<string, unknown>>
-  beforeEach(() => {
-    vi.useFakeTimers({ now: T0 })
-    lines = []
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>)
-      return true
-    })
-  })
-  afterEach(() => {
-    vi.restoreAllMocks()
-    vi.useRealTimers()
-  })
+  const lines = captureJsonLines()
 
   it('sends `peers` at most once a second, progress with the pieces verified since the last, and the summary before `done`', () => {
     const session = new FakeSession()
