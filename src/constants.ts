@@ -7,6 +7,9 @@ const MiB = 1024 * KiB
 export const PROTOCOL_NAME = 'bitswarm/1'
 /** Version byte inside the encoded metadata (the bytes the info hash covers). */
 export const METADATA_VERSION = 1
+/** The metadata version that also carries file attributes and empty folders: written only
+ *  for a share that has either, so every other share keeps its version-1 bytes and info hash. */
+export const METADATA_VERSION_ATTRIBUTES = 2
 
 /** Request unit. Larger than BitTorrent's 16 KiB: on this encrypted UDX transport the
  *  per-message cost dominates (1 GiB on loopback: 64 KiB blocks took 8.7 s, 256 KiB 7.8 s),

@@ -8,7 +8,7 @@ import { DISCOVERY_REFRESH_MAX_MS, DISCOVERY_REFRESH_MS, MAX_PARALLEL_DIALS, MAX
 import { type BitswarmError, bootstrapUnreachable, closed, timedOut } from './errors.js'
 import { parseLink } from './metadata/link.js'
 import type { Metadata } from './metadata/metadata.js'
-import { createMetadata } from './metadata/create.js'
+import { createMetadata, type SkippedEntry } from './metadata/create.js'
 import { defaultCacheDir, MetadataCache } from './metadata/metadata-cache.js'
 import { type HashProgress, throttleProgress } from './piece-hashing.js'
 import { BanList } from './session/ban-list.js'
@@ -65,6 +65,8 @@ export interface NodeEvents {
   /** share() hashes the content: pieces and bytes done, of all. The first, the last, and
    *  at most one every PROGRESS_INTERVAL_MS between; none when the cache knew the share. */
   hashing: { path: string } & HashProgress
+  /** share() left these out of a folder: symbolic links (never followed) and special files. */
+  skipped: { path: string, entries: SkippedEntry[] }
   /** A session still has no peer after a lookup: what was tried, for the "0 peers" explanation. */
   lookup: LookupReport
 }
@@ -188,6 +190,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     const meta = await createMetadata(path, {
       ...(opts.pieceSize !== undefined ? { pieceSize: opts.pieceSize } : {}),
       cache: this.cache,
+      onSkipped: (entries) => this.emit('skipped', { path, entries }),
       onProgress: (hashedBytes, totalBytes, progress) => {
         opts.onHashProgress?.(hashedBytes, totalBytes)
         hashing(progress)

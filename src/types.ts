@@ -5,6 +5,8 @@
 export interface FileEntry {
   path: string[]
   length: number
+  /** Whether the file is executable (its owner may run it); absent means not. */
+  executable?: boolean
 }
 
 /** What the info hash covers: everything needed to fetch and verify the content. */
@@ -14,6 +16,9 @@ export interface Info {
   files: FileEntry[]
   /** pieces × HASH_BYTES, concatenated: one allocation however many pieces. */
   pieceHashes: Buffer
+  /** Empty folders of a folder share, in canonical order (a folder holding anything is
+   *  implied by its files); absent means none. */
+  folders?: string[][]
 }
 
 /** A byte range inside one file, as a piece or block maps onto the files. */

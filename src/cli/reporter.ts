@@ -28,6 +28,17 @@ const PEERS_EVENT_INTERVAL_MS = 1_000
 /** Lookups reported in plain mode: the third, then every tenth. */
 const LOOKUP_REPORTED = (attempt: number): boolean => attempt === 3 || attempt % 10 === 0
 
+/** Skipped entries named in a warning line, and listed in the JSON event. */
+const SKIPPED_SHOWN = 5
+const SKIPPED_LISTED = 100
+
+function describeSkipped (links: number, special: number): string {
+  const parts: string[] = []
+  if (links > 0) parts.push(`${links} symbolic link${links === 1 ? '' : 's'} (never followed)`)
+  if (special > 0) parts.push(`${special} special file${special === 1 ? '' : 's'}`)
+  return parts.join(' and ')
+}
+
 export type OutputMode = 'json' | 'quiet' | 'terminal' | 'plain'
 
 export interface ReporterOptions {
@@ -108,6 +119,12 @@ export class Reporter {
         this.event('lookup', { attempt, found, bootstrapReachable, nat, dhtNodes, relays, inbound, message })
       } else if (this.view?.running === true && this.state !== null) reduce(this.state, { type: 'notice', data: { message } })
       else if (LOOKUP_REPORTED(report.attempt)) this.say(message)
+    })
+    this.listen(node, 'skipped', ({ entries }) => {
+      const links = entries.filter((e) => e.kind === 'symbolic link').length
+      const message = `skipped ${describeSkipped(links, entries.length - links)}: ${entries.slice(0, SKIPPED_SHOWN).map((e) => e.path.join('/')).join(', ')}${entries.length > SKIPPED_SHOWN ? ', …' : ''}`
+      if (this.mode === 'json') this.event('skipped', { links, special: entries.length - links, paths: entries.slice(0, SKIPPED_LISTED).map((e) => e.path.join('/')), message })
+      else this.say(`warning: ${message}`)
     })
     this.listen(node, 'hashing', ({ path, ...progress }) => {
       if (this.mode === 'json') this.event('hashing', { ...progress })

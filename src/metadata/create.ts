@@ -23,6 +23,15 @@ export interface ShareFile {
   absolute: string
   /** Modification time in nanoseconds: with the length, what says the file is unchanged. */
   mtimeNs: bigint
+  /** Its owner may run it (the mode's user execute bit). */
+  executable: boolean
+}
+
+/** What a folder share leaves out: a symbolic link is never followed (it may lead outside the
+ *  folder, or loop), and sockets, pipes and devices have no content to share. */
+export interface SkippedEntry {
+  path: string[]
+  kind: 'symbolic link' | 'special file'
 }
 
 export interface ShareLayout {
@@ -31,6 +40,9 @@ export interface ShareLayout {
   isFile: boolean
   /** In canonical order: the order of the files in the info and in the piece stream. */
   files: ShareFile[]
+  /** Empty folders, in canonical order (kept: a download recreates them). */
+  folders: string[][]
+  skipped: SkippedEntry[]
 }
 
 export interface CreateOptions {
@@ -42,10 +54,14 @@ export interface CreateOptions {
   /** Metadata of shares hashed before: used when every file still has the size and
    *  modification time it had then, and filled after hashing. */
   cache?: MetadataCache | null
+  /** What the walk left out of a folder share (symbolic links, special files), once, before
+   *  hashing; the share goes on without them. */
+  onSkipped?: (skipped: SkippedEntry[]) => void
 }
 
 export async function createMetadata (path: string, opts: CreateOptions = {}): Promise<Metadata> {
   const share = await walkShare(path)
+  if (share.skipped.length > 0) opts.onSkipped?.(share.skipped)
   const totalBytes = share.files.reduce((sum, file) => sum + file.length, 0)
   if (opts.pieceSize !== undefined) validatePieceSize(opts.pieceSize)
   const pieceSize = opts.pieceSize ?? choosePieceSize(totalBytes)
@@ -57,8 +73,9 @@ export async function createMetadata (path: string, opts: CreateOptions = {}): P
   const info: Info = {
     name: basename(share.root),
     pieceSize,
-    files: share.files.map(file => ({ path: file.path, length: file.length })),
-    pieceHashes: Buffer.alloc(pieces * HASH_BYTES)
+    files: share.files.map(file => file.executable ? { path: file.path, length: file.length, executable: true } : { path: file.path, length: file.length }),
+    pieceHashes: Buffer.alloc(pieces * HASH_BYTES),
+    ...(share.folders.length > 0 ? { folders: share.folders } : {})
   }
   validateInfo(info) // refuse a bad name or layout before spending minutes hashing
   await hashShare(share, info, totalBytes, opts.onProgress)
@@ -69,23 +86,32 @@ export async function createMetadata (path: string, opts: CreateOptions = {}): P
 }
 
 /** Lists what `path` shares. A symlink given as the root is followed (the user named it);
- *  inside a folder, symlinks and special files are refused rather than skipped. */
+ *  inside a folder, symbolic links and special files are skipped (listed in `skipped`), and
+ *  empty folders are kept. */
 export async function walkShare (path: string): Promise<ShareLayout> {
   const root = resolve(path)
   const stats = await stat(root, { bigint: true }).catch((err: unknown) => { throw fsError(path, err) })
   if (stats.isFile()) {
-    return { root, isFile: true, files: [{ path: [], length: Number(stats.size), absolute: root, mtimeNs: stats.mtimeNs }] }
+    return { root, isFile: true, files: [{ path: [], length: Number(stats.size), absolute: root, mtimeNs: stats.mtimeNs, executable: isExecutable(stats.mode) }], folders: [], skipped: [] }
   }
   if (!stats.isDirectory()) throw invalidMetadata(`${path} is not a regular file or folder`)
-  const files: ShareFile[] = []
-  await walkFolder(root, [], files)
-  if (files.length === 0) throw invalidMetadata(`${path} contains no files`)
-  return { root, isFile: false, files }
+  const walk: Walk = { files: [], folders: [], skipped: [] }
+  await walkFolder(root, [], walk)
+  if (walk.files.length === 0) throw invalidMetadata(`${path} contains no files${walk.skipped.length > 0 ? ` (${walk.skipped.length} symbolic links or special files skipped)` : ''}`)
+  return { root, isFile: false, ...walk }
+}
+
+type Walk = Pick<ShareLayout, 'files' | 'folders' | 'skipped'>
+
+function isExecutable (mode: bigint | number): boolean {
+  return (BigInt(mode) & 0o100n) !== 0n
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
-async function walkFolder (folder: string, relative: string[], files: ShareFile[]): Promise<void> {
+async function walkFolder (folder: string, relative: string[], walk: Walk): Promise<void> {
+  const { files } = walk
+  const before = files.length + walk.folders.length
   // Names are read as bytes: a non-UTF-8 name would otherwise turn into U+FFFD and name
   // a different (missing) file. Byte order is also the canonical order.
   const names = await readdir(folder, { encoding: 'buffer' }).catch((err: unknown) => { throw fsError(folder, err) })
@@ -98,15 +124,18 @@ async function walkFolder (folder: string, relative: string[], files: ShareFile[
     if (path.length > MAX_PATH_DEPTH) throw invalidMetadata(`${absolute} is nested more than ${MAX_PATH_DEPTH} levels deep`)
     const stats = await lstat(absolute, { bigint: true }).catch((err: unknown) => { throw fsError(absolute, err) })
     if (stats.isDirectory()) {
-      await walkFolder(absolute, path, files)
+      await walkFolder(absolute, path, walk)
     } else if (stats.isFile()) {
-      files.push({ path, length: Number(stats.size), absolute, mtimeNs: stats.mtimeNs })
+      files.push({ path, length: Number(stats.size), absolute, mtimeNs: stats.mtimeNs, executable: isExecutable(stats.mode) })
       if (files.length > MAX_FILES) throw invalidMetadata(`more than ${MAX_FILES} files`)
-    } else if (stats.isSymbolicLink()) {
-      throw invalidMetadata(`${absolute} is a symbolic link; only regular files and folders can be shared`)
     } else {
-      throw invalidMetadata(`${absolute} is not a regular file or folder`)
+      walk.skipped.push({ path, kind: stats.isSymbolicLink() ? 'symbolic link' : 'special file' })
     }
+  }
+  // Nothing inside (or only what was skipped): an empty folder, kept as one.
+  if (relative.length > 0 && files.length + walk.folders.length === before) {
+    walk.folders.push(relative)
+    if (walk.folders.length > MAX_FILES) throw invalidMetadata(`more than ${MAX_FILES} empty folders`)
   }
 }
 

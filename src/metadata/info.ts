@@ -2,8 +2,11 @@
 //
 // Layout (compact-encoding):
 //   uint version · string name · uint pieceSize · uint fileCount
-//   fileCount × ( uint depth · depth × string component · uint length )
+//   fileCount × ( uint depth · depth × string component · uint length [· uint attributes] )
+//   [uint folderCount · folderCount × ( uint depth · depth × string component )]
 //   piece hashes: pieces × HASH_BYTES raw, to the end (the count follows from the lengths)
+// The bracketed fields exist in version 2 only (file attributes: bit 0 executable; the empty
+// folders), written only when a share has one of them: other shares keep version 1's bytes.
 //
 // One Info has exactly one encoding: decoding refuses non-minimal integers, malformed UTF-8
 // and files out of canonical order, so equal content always means an equal info hash.
@@ -14,7 +17,7 @@ import c from 'compact-encoding'
 import { decode, decodeBoundedUint, encode, type Codec, type State } from '../codec.js'
 import {
   HASH_BYTES, MAX_FILES, MAX_METADATA_BYTES, MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH,
-  MAX_PIECE_BYTES, MAX_PIECES, METADATA_VERSION
+  MAX_PIECE_BYTES, MAX_PIECES, METADATA_VERSION, METADATA_VERSION_ATTRIBUTES
 } from '../constants.js'
 import { invalidMetadata, tooManyPieces } from '../errors.js'
 import type { FileEntry, Info } from '../types.js'
@@ -34,6 +37,7 @@ export function validateInfo (info: Info): void {
     throw invalidMetadata(`piece size ${info.pieceSize} is not a power of two within the limits`)
   }
   const total = validateFiles(info.files)
+  validateFolders(info.files, info.folders ?? [])
   const pieces = pieceCount(total, info.pieceSize)
   if (pieces > MAX_PIECES) throw tooManyPieces(pieces, MAX_PIECES)
   if (info.pieceHashes.byteLength !== pieces * HASH_BYTES) {
@@ -61,6 +65,39 @@ function validateFiles (files: readonly FileEntry[]): number {
   }
   return total
 }
+
+/** Empty folders: valid paths in strict canonical order, none holding a file or another
+ *  listed folder (it would not be empty), none a file or inside one. */
+function validateFolders (files: readonly FileEntry[], folders: ReadonlyArray<readonly string[]>): void {
+  if (folders.length === 0) return
+  if (files.length === 1 && files[0]!.path.length === 0) throw invalidMetadata('a single-file share has folders')
+  if (folders.length > MAX_FILES) throw invalidMetadata(`${folders.length} empty folders, more than ${MAX_FILES}`)
+  const key = (path: readonly string[]): string => JSON.stringify(path)
+  const fileKeys = new Set(files.map((f) => key(f.path)))
+  const occupied = new Set<string>()
+  for (const f of files) for (let depth = 1; depth < f.path.length; depth++) occupied.add(key(f.path.slice(0, depth)))
+  let previous: readonly string[] | null = null
+  for (const folder of folders) {
+    validatePath(folder)
+    if (previous !== null) {
+      if (comparePaths(previous, folder) >= 0) throw invalidMetadata(`folder ${describe(folder)} is listed twice or out of canonical order`)
+      if (isPathPrefix(previous, folder)) throw invalidMetadata(`folder ${describe(previous)} is listed as empty but holds ${describe(folder)}`)
+    }
+    if (occupied.has(key(folder))) throw invalidMetadata(`folder ${describe(folder)} is listed as empty but holds files`)
+    for (let depth = 1; depth <= folder.length; depth++) {
+      if (fileKeys.has(key(folder.slice(0, depth)))) throw invalidMetadata(`${describe(folder.slice(0, depth))} is both a file and a folder`)
+    }
+    previous = folder
+  }
+}
+
+/** Version 2 only when the share has something version 1 cannot say. */
+function versionOf (info: Info): number {
+  return (info.folders?.length ?? 0) > 0 || info.files.some((f) => f.executable === true) ? METADATA_VERSION_ATTRIBUTES : METADATA_VERSION
+}
+
+/** File attributes: bit 0, executable. */
+const ATTRIBUTE_EXECUTABLE = 1
 
 function validatePath (path: readonly string[]): void {
   if (path.length === 0) throw invalidMetadata('a file of a multi-file share has an empty path')
@@ -112,39 +149,69 @@ function decodeString (state: State, what: string): string {
   }
 }
 
-function decodeFile (state: State): FileEntry {
+function decodePath (state: State): string[] {
   const depth = decodeUint(state, MAX_PATH_DEPTH, 'path depth')
   const path: string[] = []
   for (let i = 0; i < depth; i++) path.push(decodeString(state, 'path component'))
+  return path
+}
+
+function decodeFile (state: State, version: number): FileEntry {
+  const path = decodePath(state)
   const length = decodeUint(state, Number.MAX_SAFE_INTEGER, 'file length')
-  return { path, length }
+  if (version === METADATA_VERSION) return { path, length }
+  // Unknown bits are refused: one Info, one encoding.
+  const attributes = decodeUint(state, ATTRIBUTE_EXECUTABLE, 'file attributes')
+  return attributes === ATTRIBUTE_EXECUTABLE ? { path, length, executable: true } : { path, length }
+}
+
+function preencodePath (state: State, path: readonly string[]): void {
+  c.uint.preencode(state, path.length)
+  for (const component of path) c.string.preencode(state, component)
+}
+
+function encodePath (state: State, path: readonly string[]): void {
+  c.uint.encode(state, path.length)
+  for (const component of path) c.string.encode(state, component)
 }
 
 /** Codec for Info. The piece hashes run to the end of the state, so an Info can only be
  *  the last field of anything that embeds it. Encoding does not validate: use encodeInfo. */
 export const infoCodec: Codec<Info> = {
   preencode (state, info) {
-    c.uint.preencode(state, METADATA_VERSION)
+    const version = versionOf(info)
+    c.uint.preencode(state, version)
     c.string.preencode(state, info.name)
     c.uint.preencode(state, info.pieceSize)
     c.uint.preencode(state, info.files.length)
     for (const file of info.files) {
-      c.uint.preencode(state, file.path.length)
-      for (const component of file.path) c.string.preencode(state, component)
+      preencodePath(state, file.path)
       c.uint.preencode(state, file.length)
+      if (version !== METADATA_VERSION) c.uint.preencode(state, file.executable === true ? ATTRIBUTE_EXECUTABLE : 0)
+    }
+    if (version !== METADATA_VERSION) {
+      const folders = info.folders ?? []
+      c.uint.preencode(state, folders.length)
+      for (const folder of folders) preencodePath(state, folder)
     }
     state.end += info.pieceHashes.byteLength
   },
 
   encode (state, info) {
-    c.uint.encode(state, METADATA_VERSION)
+    const version = versionOf(info)
+    c.uint.encode(state, version)
     c.string.encode(state, info.name)
     c.uint.encode(state, info.pieceSize)
     c.uint.encode(state, info.files.length)
     for (const file of info.files) {
-      c.uint.encode(state, file.path.length)
-      for (const component of file.path) c.string.encode(state, component)
+      encodePath(state, file.path)
       c.uint.encode(state, file.length)
+      if (version !== METADATA_VERSION) c.uint.encode(state, file.executable === true ? ATTRIBUTE_EXECUTABLE : 0)
+    }
+    if (version !== METADATA_VERSION) {
+      const folders = info.folders ?? []
+      c.uint.encode(state, folders.length)
+      for (const folder of folders) encodePath(state, folder)
     }
     state.buffer!.set(info.pieceHashes, state.start)
     state.start += info.pieceHashes.byteLength
@@ -153,19 +220,26 @@ export const infoCodec: Codec<Info> = {
   decode (state) {
     checkMetadataSize(state.end - state.start)
     const version = decodeUint(state, Number.MAX_SAFE_INTEGER, 'version')
-    if (version !== METADATA_VERSION) {
-      throw invalidMetadata(`version ${version} is not supported (expected ${METADATA_VERSION})`)
+    if (version !== METADATA_VERSION && version !== METADATA_VERSION_ATTRIBUTES) {
+      throw invalidMetadata(`version ${version} is not supported (expected ${METADATA_VERSION} or ${METADATA_VERSION_ATTRIBUTES})`)
     }
     const name = decodeString(state, 'name')
     const pieceSize = decodeUint(state, MAX_PIECE_BYTES, 'piece size')
     const fileCount = decodeUint(state, MAX_FILES, 'file count')
     const files: FileEntry[] = []
-    for (let i = 0; i < fileCount; i++) files.push(decodeFile(state))
+    for (let i = 0; i < fileCount; i++) files.push(decodeFile(state, version))
+    const folders: string[][] = []
+    if (version !== METADATA_VERSION) {
+      const folderCount = decodeUint(state, MAX_FILES, 'folder count')
+      for (let i = 0; i < folderCount; i++) folders.push(decodePath(state))
+    }
     // A copy: the caller may reuse the buffer it decoded from.
     const pieceHashes = Buffer.from(state.buffer!.subarray(state.start, state.end))
     state.start = state.end
-    const info: Info = { name, pieceSize, files, pieceHashes }
+    const info: Info = folders.length > 0 ? { name, pieceSize, files, pieceHashes, folders } : { name, pieceSize, files, pieceHashes }
     validateInfo(info)
+    // Version 2 says something version 1 cannot: otherwise the same Info had two encodings.
+    if (versionOf(info) !== version) throw invalidMetadata(`version ${version} for content that version ${versionOf(info)} describes`)
     return info
   }
 }

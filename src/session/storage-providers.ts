@@ -8,6 +8,8 @@ import { throttleProgress } from '../piece-hashing.js'
 import { openShare } from '../storage/file-storage.js'
 import { openDownload } from '../storage/open-download.js'
 import type { DownloadTarget } from '../storage/resumable-download.js'
+import { applyShareAttributes } from '../storage/share-attributes.js'
+import type { Info } from '../types.js'
 import type { StorageProvider } from './session.js'
 
 /** Seeds the file or folder at `path`, whose pieces were just hashed. */
@@ -22,8 +24,10 @@ export function shareStorage (path: string): StorageProvider {
  *  record, re-hashing only what the record cannot vouch for. */
 export function downloadStorage (outDir: string, force: boolean): StorageProvider {
   let download: DownloadTarget | null = null
+  let info: Info | null = null
   return {
     open: async (meta, onChecking) => {
+      info = meta.info
       const opened = await openDownload(outDir, meta, {
         force,
         ...(onChecking !== undefined ? { onChecking: throttleProgress(onChecking, PROGRESS_INTERVAL_MS) } : {})
@@ -31,6 +35,10 @@ export function downloadStorage (outDir: string, force: boolean): StorageProvide
       download = opened.storage
       return opened
     },
-    finalize: async () => await download!.finalize()
+    finalize: async () => {
+      const finalPath = await download!.finalize()
+      await applyShareAttributes(finalPath, info!)
+      return finalPath
+    }
   }
 }

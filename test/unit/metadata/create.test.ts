@@ -90,7 +90,7 @@ describe('createMetadata of a file', () => {
     await truncate(path, 10 * GiB)
     const share = await walkShare(path)
     const { mtimeNs } = await stat(path, { bigint: true })
-    expect(share).toEqual({ root: path, isFile: true, files: [{ path: [], length: 10 * GiB, absolute: path, mtimeNs }] })
+    expect(share).toEqual({ root: path, isFile: true, files: [{ path: [], length: 10 * GiB, absolute: path, mtimeNs, executable: false }], folders: [], skipped: [] })
   })
 
   it('refuses more than MAX_PIECES pieces before hashing anything', async () => {
@@ -203,23 +203,45 @@ describe('createMetadata errors', () => {
     expect(await asyncCodeOf(async () => await createMetadata(root))).toBe('ERR_INVALID_METADATA')
   })
 
-  it('refuses a symlink inside a folder instead of skipping it', async () => {
+  it('skips symbolic links inside a folder (never followed), says which, and shares the rest', async () => {
     const root = join(dir.path, 'share')
-    await mkdir(root)
+    await mkdir(join(root, 'sub'), { recursive: true })
     await writeFile(join(root, 'real.txt'), 'x')
     await symlink(join(root, 'real.txt'), join(root, 'link.txt'))
-    await expect(createMetadata(root)).rejects.toThrow(/symbolic link/)
-    expect(await asyncCodeOf(async () => await createMetadata(root))).toBe('ERR_INVALID_METADATA')
+    await symlink('/etc', join(root, 'sub', 'outside'))
+    const skipped: unknown[] = []
+    const meta = await createMetadata(root, { onSkipped: (entries) => skipped.push(...entries) })
+    expect(meta.info.files.map((f) => f.path)).toEqual([['real.txt']])
+    expect(skipped).toEqual([{ path: ['link.txt'], kind: 'symbolic link' }, { path: ['sub', 'outside'], kind: 'symbolic link' }])
+    // A folder that held only a link is empty once it is skipped: kept as an empty folder.
+    expect(meta.info.folders).toEqual([['sub']])
   })
 
-  it('refuses a special file inside a folder', async () => {
+  it('keeps empty folders and the executable bit; a share without either keeps its version-1 bytes', async () => {
+    const root = join(dir.path, 'tools')
+    await mkdir(join(root, 'empty', 'deeper'), { recursive: true })
+    await mkdir(join(root, 'bin'))
+    await writeFile(join(root, 'bin', 'run.sh'), '#!/bin/sh\necho hi\n', { mode: 0o755 })
+    await writeFile(join(root, 'readme'), 'read me')
+    const meta = await createMetadata(root)
+    expect(meta.info.files).toEqual([{ path: ['bin', 'run.sh'], length: 18, executable: true }, { path: ['readme'], length: 7 }])
+    expect(meta.info.folders).toEqual([['empty', 'deeper']])
+    expect(meta.bytes[0]).toBe(2)
+
+    const plain = join(dir.path, 'plain')
+    await mkdir(plain)
+    await writeFile(join(plain, 'a.txt'), 'a')
+    expect((await createMetadata(plain)).bytes[0]).toBe(1)
+  })
+
+  it('skips a special file inside a folder', async () => {
     const root = join(dir.path, 'share')
     await mkdir(root)
     await writeFile(join(root, 'real.txt'), 'x')
     const server = createServer()
     await new Promise<void>(resolve => server.listen(join(root, 'socket'), resolve))
     try {
-      await expect(walkShare(root)).rejects.toThrow(/not a regular file or folder/)
+      expect((await walkShare(root)).skipped).toEqual([{ path: ['socket'], kind: 'special file' }])
     } finally {
       await new Promise(resolve => server.close(resolve))
     }

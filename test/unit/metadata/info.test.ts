@@ -205,7 +205,7 @@ describe('hostile bytes', () => {
   const cases: Array<[string, () => Uint8Array, RegExp]> = [
     ['nothing', () => Buffer.alloc(0), /Out of bounds/],
     ['only a version', () => uint(1), /Out of bounds/],
-    ['an unknown version', () => Buffer.concat([uint(2), good().subarray(1)]), /version 2/],
+    ['an unknown version', () => Buffer.concat([uint(3), good().subarray(1)]), /version 3/],
     ['version 0', () => Buffer.concat([uint(0), good().subarray(1)]), /version 0/],
     ['a non-minimal integer', () => Buffer.concat([Buffer.from([0xfd, 0x01, 0x00]), good().subarray(1)]), /not minimally encoded/],
     ['a non-minimal 64-bit integer', () => Buffer.concat([Buffer.from([0xff, 1, 0, 0, 0, 0, 0, 0, 0]), good().subarray(1)]), /not minimally encoded/],
@@ -240,5 +240,52 @@ describe('hostile bytes', () => {
     const bytes = good()
     const padded = Buffer.concat([Buffer.alloc(7, 0xee), bytes]).subarray(7)
     expect(decodeInfo(padded)).toEqual(valid())
+  })
+})
+
+describe('version 2: file attributes and empty folders', () => {
+  const withAttributes = (): Info => ({
+    ...folderInfo([{ path: ['bin', 'run'], length: 10, executable: true }, { path: ['readme'], length: 5 }]),
+    folders: [['empty'], ['z', 'deep']]
+  })
+
+  it('round-trips the executable bit and the empty folders, as version 2', () => {
+    const bytes = encodeInfo(withAttributes())
+    expect(bytes[0]).toBe(2)
+    const back = decodeInfo(bytes)
+    expect(back.files).toEqual(withAttributes().files)
+    expect(back.folders).toEqual([['empty'], ['z', 'deep']])
+    expect(encodeInfo(back).equals(bytes)).toBe(true)
+  })
+
+  it('keeps version 1 for content without either, so such shares keep their info hash', () => {
+    const bytes = encodeInfo(valid())
+    expect(bytes[0]).toBe(1)
+    expect(decodeInfo(bytes).folders).toBeUndefined()
+  })
+
+  it('refuses a second encoding of the same content: version 2 where version 1 says it all', () => {
+    // Version 2 layout for valid()'s files (attribute 0 each) and no folders.
+    const info = valid()
+    const parts = [uint(2), str(info.name), uint(info.pieceSize), uint(info.files.length)]
+    for (const f of info.files) parts.push(uint(f.path.length), ...f.path.map(str), uint(f.length), uint(0))
+    parts.push(uint(0), info.pieceHashes)
+    expect(() => decodeInfo(Buffer.concat(parts))).toThrow(/version 2 for content that version 1 describes/)
+  })
+
+  it('refuses unknown attribute bits, and folders that are not empty, are files, or repeat', () => {
+    const bytes = encodeInfo(withAttributes())
+    // The first file's attributes byte follows its length (10): flip in an unknown bit.
+    const at = bytes.indexOf(Buffer.from([10, 1]), 1) + 1
+    const unknownBit = Buffer.from(bytes)
+    unknownBit[at] = 3
+    expect(() => decodeInfo(unknownBit)).toThrow(/file attributes/)
+    const bad = (folders: string[][]): Info => ({ ...withAttributes(), folders })
+    expect(() => encodeInfo(bad([['bin']]))).toThrow(/listed as empty but holds files/)
+    expect(() => encodeInfo(bad([['readme']]))).toThrow(/both a file and a folder/)
+    expect(() => encodeInfo(bad([['readme', 'x']]))).toThrow(/both a file and a folder/)
+    expect(() => encodeInfo(bad([['e'], ['e']]))).toThrow(/listed twice or out of canonical order/)
+    expect(() => encodeInfo(bad([['e'], ['e', 'f']]))).toThrow(/listed as empty but holds/)
+    expect(() => encodeInfo({ name: 'f', pieceSize: 16 * KiB, files: [{ path: [], length: 1 }], pieceHashes: hashes(1), folders: [['x']] })).toThrow(/single-file share has folders/)
   })
 })
