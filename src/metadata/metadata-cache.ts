@@ -154,10 +154,17 @@ function describes (meta: Metadata, share: ShareLayout, pieceSize: number | unde
   const total = share.files.reduce((sum, f) => sum + f.length, 0)
   if (meta.name !== basename(share.root) || meta.pieceSize !== (pieceSize ?? choosePieceSize(total))) return false
   if (meta.info.files.length !== share.files.length) return false
+  // The executable bit and the empty folders change neither a size nor an mtime: compared here.
+  const folders = meta.info.folders ?? []
+  if (folders.length !== share.folders.length || !folders.every((f, i) => samePath(f, share.folders[i]!))) return false
   return meta.info.files.every((file, i) => {
     const walked = share.files[i]!
-    return file.length === walked.length && file.path.length === walked.path.length && file.path.every((part, j) => part === walked.path[j])
+    return file.length === walked.length && samePath(file.path, walked.path) && (file.executable === true) === walked.executable
   })
+}
+
+function samePath (a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((part, j) => part === b[j])
 }
 
 function toState (file: ShareFile): { size: number, mtimeNs: bigint } {

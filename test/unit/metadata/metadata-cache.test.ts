@@ -2,7 +2,7 @@
 // corrupt or from elsewhere is ignored and the share hashed.
 
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMetadata } from '../../../src/metadata/create.js'
@@ -36,6 +36,21 @@ describe('metadata cache', () => {
     // Another piece size is another share: hashed, and kept beside the first.
     expect((await hashed(root, cache, 32 * KiB)).pieces).toBe(5)
     expect(await readdir(cache.dir)).toHaveLength(2)
+  })
+
+  it('hashes again when only the executable bit or an empty folder changed (neither touches a size or an mtime)', async () => {
+    const cache = new MetadataCache(join(dir.path, 'cache'))
+    const root = join(dir.path, 'tools')
+    await mkdir(root)
+    await writeFile(join(root, 'run'), randomBytes(20 * KiB))
+    const plain = await hashed(root, cache, 16 * KiB)
+    await chmod(join(root, 'run'), 0o755)
+    const executable = await hashed(root, cache, 16 * KiB)
+    expect(executable.pieces).toBe(2)
+    expect(executable.infoHash).not.toBe(plain.infoHash)
+    await mkdir(join(root, 'empty'))
+    expect((await hashed(root, cache, 16 * KiB)).pieces).toBe(2)
+    expect((await hashed(root, cache, 16 * KiB)).pieces).toBe(0)
   })
 
   it('hashes again when a file changed: its time, its size, or one more file', async () => {
