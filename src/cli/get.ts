@@ -3,7 +3,7 @@
 
 import { mkdir, access, constants as fsConstants } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { notWritable, timedOut } from '../errors.js'
+import { invalidOption, notWritable, timedOut } from '../errors.js'
 import { parseLink } from '../metadata/link.js'
 import { BitswarmNode } from '../node.js'
 import type { SessionEvents, SessionStats } from '../session/events.js'
@@ -29,6 +29,8 @@ const STALL_CHECK_MS = 1_000
 export async function get (link: string, flags: GetFlags): Promise<number> {
   parseLink(link) // a malformed link fails before any network work
   const timeoutMs = flags.timeout === undefined ? null : parseSeconds(flags.timeout) * 1000
+  // Not a folder named "-": standard output needs the pieces in order, which is not built yet.
+  if (flags.output === '-') throw invalidOption('-o - (the content on standard output) is not supported yet: give a folder')
   const outDir = resolve(flags.output)
   await ensureWritableFolder(outDir)
   const reporter = new Reporter({ json: flags.json === true, quiet: flags.quiet === true, role: 'get' })
