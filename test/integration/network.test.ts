@@ -99,13 +99,14 @@ describe('network facts on a loopback testnet', () => {
     const node = fixture.swarm.createNode()
     const paths = ['one.bin', 'two.bin'].map((name) => join(fixture.dir.path, name))
     for (const [i, path] of paths.entries()) await writeRandomFile(path, (i + 1) * 64 * KiB)
-    const [one, two] = await Promise.all(paths.map(async (p) => await node.share(p)))
+    const one = await node.share(paths[0]!)
+    const two = await node.share(paths[1]!)
     expect(await node.share(paths[0]!)).toBe(one) // the same content twice: the same share
     expect(node.sessions()).toEqual([one, two])
 
-    await one!.close()
+    await one.close()
     expect(node.sessions()).toEqual([two])
-    await waitUntil(() => node.swarm.status(one!.discoveryKey) === null) // its topic is left
+    await waitUntil(() => node.swarm.status(one.discoveryKey) === null) // its topic is left
 
     const again = await node.share(paths[0]!)
     expect(again).not.toBe(one)
