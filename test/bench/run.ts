@@ -1,11 +1,13 @@
 // `npm run bench`: runs the benchmark cases and prints their tables; the figures are also
 // written to bench-results/ (JSON, and an SVG chart for the swarm case).
 //
-//   --case transfer|swarm   (repeatable; default: transfer, then swarm)
+//   --case transfer|swarm|flood   (repeatable; default: transfer, swarm, then flood)
 //   transfer: --sizes 256M,1G  --runs 3
 //   swarm:    --peers 1,2,4,8,16  --size 32M  --runs 1  --modes swarm,client-server
 //             --seeder-upload 4M  --upload 2M  [--download-limit <rate>]
 //             BENCH_SWARM_NO_LIMITS=1 drops the rate and slot flags (see swarm.ts)
+//   flood:    --runs 3  --flood-size 64M  --flood-upload 16M  --flood-rate 20000 (requests/s)
+//             --flood-requests 200000
 //   wan (only when asked, needs root; see wan.ts): --runs 3  --wan-size 16M  --wan-cap 20 (Mbit/s)
 //             --wan-downloaders 4  --wan-settings delay,cap,swarm
 
@@ -17,11 +19,12 @@ import { parseByteSize } from '../../src/metadata/piece-size.js'
 import { swarmChart } from './chart.js'
 import { ROOT } from './processes.js'
 import { formatMiB } from './stats.js'
+import { FLOOD_PIECE_BYTES, floodCase, floodGoals, formatFlood } from './flood.js'
 import { boundFor, formatSwarm, goals, type Mode, MODES, swarmCase } from './swarm.js'
 import { formatTransfer, transferCase } from './transfer.js'
 import { formatWan, WAN_SETTINGS, wanCase, type WanSetting } from './wan.js'
 
-const CASES = ['transfer', 'swarm']
+const CASES = ['transfer', 'swarm', 'flood']
 const OPTIONAL_CASES = ['wan']
 const { values } = parseArgs({
   options: {
@@ -34,6 +37,10 @@ const { values } = parseArgs({
     'seeder-upload': { type: 'string', default: '4M' },
     upload: { type: 'string', default: '2M' },
     'download-limit': { type: 'string' },
+    'flood-size': { type: 'string', default: '64M' },
+    'flood-upload': { type: 'string', default: '16M' },
+    'flood-rate': { type: 'string', default: '20000' },
+    'flood-requests': { type: 'string', default: '200000' },
     'wan-size': { type: 'string', default: '16M' },
     'wan-cap': { type: 'string', default: '20' },
     'wan-downloaders': { type: 'string', default: '4' },
@@ -92,6 +99,22 @@ try {
     })
     await writeFile(join(resultsDir, 'swarm.svg'), svg)
     log(`swarm: wrote ${join(resultsDir, 'swarm.json')} and ${join(resultsDir, 'swarm.svg')}`)
+  }
+  if (cases.includes('flood')) {
+    const options = {
+      fileBytes: parseByteSize(values['flood-size']),
+      pieceSize: FLOOD_PIECE_BYTES,
+      uploadLimit: parseByteSize(values['flood-upload']),
+      floodRate: Number(values['flood-rate']),
+      floodRequests: Number(values['flood-requests']),
+      runs: runsFor(3)
+    }
+    if (!Number.isInteger(options.floodRate) || options.floodRate < 1) throw new Error('--flood-rate must be a positive integer (requests/s)')
+    if (!Number.isInteger(options.floodRequests) || options.floodRequests < 1) throw new Error('--flood-requests must be a positive integer')
+    const runs = await floodCase({ ...options, workDir, log })
+    process.stdout.write(formatFlood(runs, options) + '\n')
+    await writeFile(join(resultsDir, 'flood.json'), JSON.stringify({ date: new Date().toISOString(), parameters: options, goals: floodGoals(runs, options), runs }, null, 2) + '\n')
+    log(`flood: wrote ${join(resultsDir, 'flood.json')}`)
   }
   if (cases.includes('wan')) {
     const settings = values['wan-settings'].split(',').map((s) => s.trim()) as WanSetting[]
