@@ -203,6 +203,11 @@ export const FILE_IO_CONCURRENCY = 16
 export const RECHOKE_INTERVAL_MS = 5_000
 /** Regular upload slots, plus one optimistic slot (BitTorrent: 4 + 1). */
 export const UPLOAD_SLOTS = 4
+/** Once a newcomer served at once was dropped for misbehaving, newcomers are served between
+ *  rounds only after waiting this long, choked and quiet: a flooder that reconnects under a
+ *  fresh key floods while choked and is dropped first, while an honest newcomer waits at most
+ *  this long instead of the rest of the round. */
+export const NEWCOMER_PROBATION_MS = 400
 /** The optimistic unchoke moves to another peer every this many rechoke rounds. */
 export const OPTIMISTIC_UNCHOKE_ROUNDS = 3
 /** While seeding, a peer keeps a slot this many rounds while others wait, then yields. */

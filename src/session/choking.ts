@@ -1,12 +1,16 @@
 // Carries out the Choker's decisions on one session's peers: every RECHOKE_INTERVAL_MS a
 // round; in between, a free slot (a newcomer's interest in a quiet swarm, a holder that left
 // or lost interest) is filled at once, so upload capacity never idles until the next round.
-// Those fills are budgeted: at most `slots` between two rounds, and none more once a peer
-// given one was dropped for misbehaving. A peer that reconnects under a fresh key each time
-// (a request flooder) is otherwise a newcomer every time and would be served at once every
-// time; this way it is served at once at most once a round, and newcomers wait for the round.
+// Those fills are budgeted: at most `slots` between two rounds. A peer that reconnects under
+// a fresh key each time (a request flooder) is a newcomer every time and would be served at
+// once every time, so once a peer given a fill was dropped for misbehaving the session is on
+// probation until the next round: a fill then goes only to a peer that has waited
+// NEWCOMER_PROBATION_MS choked without breaking the protocol, the longest waiting first. A
+// flooder is served at once at most once a round; an honest newcomer waits a moment, not
+// the rest of the round.
 
 import { Choker, type ChokeCandidate, type ChokeReason } from '../choker.js'
+import { NEWCOMER_PROBATION_MS } from '../constants.js'
 import type { Peer } from './peer.js'
 
 export interface ChokingHooks {
@@ -23,21 +27,29 @@ export class Choking {
   private readonly choker: Choker
   private readonly slots: number
   private readonly hooks: ChokingHooks
+  private readonly probationMs: number
   /** Unchokes left before the next round (see the top of the file). */
   private fills: number
   /** Peers unchoked by a fill since the last round. */
   private readonly filled = new Set<Peer>()
+  /** Since when each choked peer has wanted to be served. */
+  private readonly waitingSince = new WeakMap<Peer, number>()
+  private probation = false
+  /** The one pending re-check of waiting peers while on probation. */
+  private recheck: NodeJS.Timeout | null = null
 
-  constructor (slots: number, hooks: ChokingHooks) {
+  constructor (slots: number, hooks: ChokingHooks, probationMs = NEWCOMER_PROBATION_MS) {
     this.choker = new Choker({ slots })
     this.slots = slots
     this.hooks = hooks
+    this.probationMs = probationMs
     this.fills = slots
   }
 
   rechoke (): void {
     this.fills = this.slots
     this.filled.clear()
+    this.endProbation()
     const peers = new Map<string, Peer>()
     const candidates: ChokeCandidate[] = []
     for (const peer of this.hooks.peers()) {
@@ -57,12 +69,15 @@ export class Choking {
 
   onInterested (peer: Peer): void {
     peer.remoteInterested = true
-    if (peer.choking && this.slots > 0 && this.slotsInUse() < this.slots) this.fill(peer)
+    if (!peer.choking) return
+    if (!this.waitingSince.has(peer)) this.waitingSince.set(peer, performance.now())
+    if (this.slots > 0 && this.slotsInUse() < this.slots) this.fill(peer)
   }
 
   /** A peer we serve stopped wanting anything: its slot goes to a waiting peer at once. */
   onNotInterested (peer: Peer): void {
     peer.remoteInterested = false
+    this.waitingSince.delete(peer)
     if (!peer.choking) this.onSlotFreed()
   }
 
@@ -77,18 +92,63 @@ export class Choking {
     if (next !== null) this.fill(next)
   }
 
-  /** A peer was dropped for breaking the protocol: if a fill served it, no more fills
-   *  until the next round. */
+  /** A peer was dropped for breaking the protocol: if a fill served it, probation until the
+   *  next round. */
   onMisbehaved (peer: Peer): void {
-    if (this.filled.delete(peer)) this.fills = 0
+    this.waitingSince.delete(peer)
+    if (this.filled.delete(peer)) this.probation = true
   }
 
-  /** Unchokes between rounds draw on the round's budget. */
+  /** Stops the pending re-check (the session is closing). */
+  stop (): void { this.endProbation() }
+
+  /** Unchokes between rounds draw on the round's budget; on probation, only peers that
+   *  waited long enough may have one. */
   private fill (peer: Peer): void {
     if (this.fills === 0) return
+    if (this.probation) {
+      const waited = performance.now() - (this.waitingSince.get(peer) ?? Infinity)
+      if (!(waited >= this.probationMs)) {
+        this.recheckLater()
+        return
+      }
+    }
     this.fills--
     this.filled.add(peer)
     this.unchoke(peer, this.fillReason())
+  }
+
+  /** On probation: once the longest waiting peer has waited enough, it gets a free slot. */
+  private recheckLater (): void {
+    if (this.recheck !== null) return
+    const longest = this.longestWaiting()
+    if (longest === null) return
+    const due = this.waitingSince.get(longest)! + this.probationMs - performance.now()
+    this.recheck = setTimeout(() => {
+      this.recheck = null
+      if (!this.probation || this.slotsInUse() >= this.slots) return
+      const next = this.longestWaiting()
+      if (next !== null) this.fill(next)
+    }, Math.max(0, Math.ceil(due)))
+  }
+
+  private longestWaiting (): Peer | null {
+    let longest: Peer | null = null
+    let since = Infinity
+    for (const p of this.hooks.peers()) {
+      const t = this.waitingSince.get(p)
+      if (p.choking && p.remoteInterested && !p.dropped && t !== undefined && t < since) {
+        longest = p
+        since = t
+      }
+    }
+    return longest
+  }
+
+  private endProbation (): void {
+    this.probation = false
+    if (this.recheck !== null) clearTimeout(this.recheck)
+    this.recheck = null
   }
 
   /** Peers we serve that want something: an uninterested unchoked peer holds no slot. */
@@ -104,12 +164,14 @@ export class Choking {
 
   private choke (peer: Peer): void {
     peer.choking = true
+    if (peer.remoteInterested) this.waitingSince.set(peer, performance.now())
     peer.wire.send('choke', null)
     this.hooks.onChoked(peer)
   }
 
   private unchoke (peer: Peer, reason: ChokeReason): void {
     peer.choking = false
+    this.waitingSince.delete(peer)
     peer.wire.send('unchoke', null)
     this.hooks.onUnchoked(peer, reason)
   }

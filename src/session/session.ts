@@ -366,6 +366,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.moveTo('closing')
     this.trust.stop()
     for (const timer of this.timers) clearInterval(timer)
+    this.choking.stop()
     this.transfer?.downloader.stop()
     this.haves.stop()
     this.exchange.stop()

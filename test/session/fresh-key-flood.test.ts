@@ -1,11 +1,12 @@
 // A peer that reconnects under a fresh key each time is a newcomer each time. Newcomers may
 // take a free upload slot at once, but only the round's budget of them (as many as there are
 // slots), and none more once one of them was dropped for misbehaving: a flooder is served
-// at once at most once a round, however often it comes back.
+// at once at most once a round, however often it comes back. After such a drop, a newcomer
+// that waits its turn quietly is served after NEWCOMER_PROBATION_MS, not at the next round.
 
 import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../../src/bitfield.js'
-import { MAX_INBOUND_REQUESTS, UPLOAD_SLOTS } from '../../src/constants.js'
+import { MAX_CHOKED_REQUESTS, MAX_INBOUND_REQUESTS, NEWCOMER_PROBATION_MS, UPLOAD_SLOTS } from '../../src/constants.js'
 import type { Session } from '../../src/session/session.js'
 import { HANDSHAKE_FLAGS } from '../../src/wire/handshake.js'
 import { memoryShare, type MemoryShare } from '../helpers/memory-share.js'
@@ -61,5 +62,37 @@ describe('newcomers reconnecting with fresh keys', () => {
       seeder.session.choking.rechoke()
     }
     expect(warnings.filter((m) => m.includes(`more than ${MAX_INBOUND_REQUESTS} requests queued`))).toHaveLength(2)
+  })
+
+  it('after a flooder was dropped: one flooding while choked is dropped unserved, a patient newcomer is served within the probation', async () => {
+    const share = memoryShare(512 * KiB, 64 * KiB)
+    const seeder = seam.session(share, { role: 'seeder' })
+    expect(await newcomer(seam, seeder.session, share, true)).toBe(true)
+
+    const impatient = await seam.scripted(seeder.session, { infoHash: share.meta.infoHash, flags: HANDSHAKE_FLAGS.metadata })
+    expect(await impatient.opened).toBe(true)
+    impatient.send('bitfield', { bytes: new Bitfield(share.meta.pieceCount).toBytes() })
+    impatient.send('interested', null)
+    impatient.batch(() => { for (let i = 0; i <= MAX_CHOKED_REQUESTS; i++) impatient.send('request', { piece: 0, offset: 0, length: 16 * KiB }) })
+    await impatient.closed
+    expect(impatient.all('unchoke')).toHaveLength(0)
+    expect(impatient.all('block')).toHaveLength(0)
+
+    const patient = await seam.scripted(seeder.session, { infoHash: share.meta.infoHash, flags: HANDSHAKE_FLAGS.metadata })
+    expect(await patient.opened).toBe(true)
+    patient.send('bitfield', { bytes: new Bitfield(share.meta.pieceCount).toBytes() })
+    const askedAt = performance.now()
+    patient.send('interested', null)
+    patient.send('metadata-request', { index: 0 })
+    await patient.waitFor('metadata-data')
+    expect(patient.all('unchoke')).toHaveLength(0)
+    await patient.waitFor('unchoke', () => true, NEWCOMER_PROBATION_MS * 5)
+    // Served after the probation, long before the next round (which this test never runs).
+    expect(performance.now() - askedAt).toBeGreaterThanOrEqual(NEWCOMER_PROBATION_MS - 5)
+    patient.send('request', { piece: 1, offset: 0, length: 16 * KiB })
+    const block = await patient.waitFor('block')
+    expect(block.data.equals(share.content.subarray(64 * KiB, 80 * KiB))).toBe(true)
+    patient.destroy()
+    await patient.closed
   })
 })
