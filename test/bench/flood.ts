@@ -11,14 +11,13 @@ import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sha256File, writeRandomFile } from './files.js'
-import { BITSWARM, type Proc, startProcess } from './processes.js'
+import { BITSWARM, type Proc, startProcess, stopByPid } from './processes.js'
 import { formatMiB, summarize, type Summary } from './stats.js'
 import { rateArg } from './swarm.js'
 
 const FLOOD_PEER = fileURLToPath(new URL('./flood-peer.js', import.meta.url))
 const NET = (bootstrap: string): string[] => ['--bootstrap', bootstrap, '--host', '127.0.0.1']
 const STARTUP_MS = 60_000
-const STOP_GRACE_MS = 10_000
 const RSS_SAMPLE_MS = 50
 /** A stopped flooder first lets its connection attempt under way end (10 s at most). */
 const SUMMARY_MS = 30_000
@@ -236,21 +235,6 @@ async function phase (o: FloodCaseOptions, what: string, source: string, digest:
     // Downloader and flooder first, then the seeder, then the bootstrap node; each by its PID.
     for (const proc of started.reverse()) await stopByPid(proc, o.log)
     await rm(out, { recursive: true, force: true })
-  }
-}
-
-/** SIGINT, then SIGKILL if it has not exited after STOP_GRACE_MS. Never throws. */
-async function stopByPid (proc: Proc, log: (line: string) => void): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const grace = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), STOP_GRACE_MS) })
-  try {
-    const code = await Promise.race([proc.stop('SIGINT'), grace])
-    if (code === 'late') {
-      log(`  note: pid ${proc.pid} ignored SIGINT for ${STOP_GRACE_MS / 1000} s; SIGKILL`)
-      await proc.stop('SIGKILL')
-    } else if (code !== 0 && code !== null) log(`  note: pid ${proc.pid} exited with code ${code}`)
-  } catch {} finally {
-    clearTimeout(timer)
   }
 }
 

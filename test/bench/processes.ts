@@ -17,6 +17,8 @@ export const ROOT = ((): string => {
 export const BITSWARM = join(ROOT, 'bin', 'bitswarm.js')
 
 const RSS_POLL_MS = 50
+/** How long a process stopped with SIGINT may take before it gets SIGKILL. */
+export const STOP_GRACE_MS = 10_000
 
 export interface Proc {
   readonly startedAt: number
@@ -90,5 +92,20 @@ export function startProcess (script: string, args: string[]): Proc {
       return await exited
     },
     exited
+  }
+}
+
+/** SIGINT, then SIGKILL if it has not exited after STOP_GRACE_MS. Never throws. */
+export async function stopByPid (proc: Proc, log: (line: string) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const grace = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), STOP_GRACE_MS) })
+  try {
+    const code = await Promise.race([proc.stop('SIGINT'), grace])
+    if (code === 'late') {
+      log(`  note: pid ${proc.pid} ignored SIGINT for ${STOP_GRACE_MS / 1000} s; SIGKILL`)
+      await proc.stop('SIGKILL')
+    } else if (code !== 0 && code !== null) log(`  note: pid ${proc.pid} exited with code ${code}`)
+  } catch {} finally {
+    clearTimeout(timer)
   }
 }

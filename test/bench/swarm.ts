@@ -14,7 +14,7 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type BoundInput, clientServerBound, swarmBound } from '../../src/swarm-bounds.js'
 import { sha256File, writeRandomFile } from './files.js'
-import { BITSWARM, type Proc, startProcess } from './processes.js'
+import { BITSWARM, type Proc, startProcess, stopByPid } from './processes.js'
 import { formatMiB, summarize, type Summary } from './stats.js'
 
 export type Mode = 'swarm' | 'client-server'
@@ -67,7 +67,6 @@ export interface SwarmRow { peers: number, swarm: ModeRow | null, clientServer: 
 
 const NET = (bootstrap: string): string[] => ['--bootstrap', bootstrap, '--host', '127.0.0.1']
 const STARTUP_MS = 60_000
-const STOP_GRACE_MS = 10_000
 
 export function boundFor (o: Pick<SwarmCaseOptions, 'fileBytes' | 'seederUpload' | 'downloaderUpload' | 'downloadLimit'>, mode: Mode, peers: number): number {
   const input: BoundInput = {
@@ -203,17 +202,6 @@ async function beforeDeadline<T> (promise: Promise<T>, deadline: number, what: s
     return await Promise.race([promise, timeout])
   } finally {
     clearTimeout(timer)
-  }
-}
-
-/** SIGINT, then SIGKILL if it has not exited after STOP_GRACE_MS. Never throws. */
-async function stopByPid (proc: Proc, log: (line: string) => void): Promise<void> {
-  try {
-    const code = await beforeDeadline(proc.stop('SIGINT'), performance.now() + STOP_GRACE_MS, `pid ${proc.pid}`)
-    if (code !== 0 && code !== null) log(`  note: pid ${proc.pid} exited with code ${code}`)
-  } catch {
-    log(`  note: pid ${proc.pid} ignored SIGINT for ${STOP_GRACE_MS / 1000} s; SIGKILL`)
-    await proc.stop('SIGKILL').catch(() => null)
   }
 }
 
