@@ -1,8 +1,9 @@
 // `bitswarm get <link>`: fetch the content into a folder; exit once it is complete and
 // verified, or keep serving it with --seed.
 
-import { mkdir, access, constants as fsConstants } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { mkdir, mkdtemp, access, constants as fsConstants, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { invalidOption, notWritable, timedOut } from '../errors.js'
 import { parseLink } from '../metadata/link.js'
 import { BitswarmNode } from '../node.js'
@@ -14,6 +15,7 @@ import { explainNoPeers } from './no-peers.js'
 import { Reporter } from './reporter.js'
 import { type TransferFlags, toTransferOptions } from './transfer-options.js'
 import { stopExitCode, untilStopped } from './signals.js'
+import { copyContentToStdout } from './stdout-content.js'
 
 export interface GetFlags extends NetworkFlags, TransferFlags {
   output: string
@@ -29,11 +31,18 @@ const STALL_CHECK_MS = 1_000
 export async function get (link: string, flags: GetFlags): Promise<number> {
   parseLink(link) // a malformed link fails before any network work
   const timeoutMs = flags.timeout === undefined ? null : parseSeconds(flags.timeout) * 1000
-  // Not a folder named "-": standard output needs the pieces in order, which is not built yet.
-  if (flags.output === '-') throw invalidOption('-o - (the content on standard output) is not supported yet: give a folder')
-  const outDir = resolve(flags.output)
-  await ensureWritableFolder(outDir)
-  const reporter = new Reporter({ json: flags.json === true, quiet: flags.quiet === true, role: 'get' })
+  // `-o -`: the content on standard output, downloaded through a temporary folder that goes
+  // with the command (there is no file to resume: the bytes already written are gone).
+  const toStdout = flags.output === '-'
+  if (toStdout && flags.json === true) throw invalidOption('--json and -o - both write to standard output: give -o a folder, or drop --json')
+  if (toStdout && flags.seed === true) throw invalidOption('--seed needs the content kept in a folder: give -o a folder')
+  const outDir = toStdout ? await mkdtemp(join(tmpdir(), 'bitswarm-stdout-')) : resolve(flags.output)
+  if (!toStdout) await ensureWritableFolder(outDir)
+  return await fetch(link, flags, outDir, toStdout, timeoutMs)
+}
+
+async function fetch (link: string, flags: GetFlags, outDir: string, toStdout: boolean, timeoutMs: number | null): Promise<number> {
+  const reporter = new Reporter({ json: flags.json === true, quiet: flags.quiet === true, role: 'get', contentOnStdout: toStdout })
   const node = new BitswarmNode({ ...toNodeOptions(flags), ...toTransferOptions(flags) })
   // Stopped before completing: the partial is kept for resuming.
   const stop = untilStopped((reason) => stopExitCode(reason, EXIT_INTERRUPTED))
@@ -47,14 +56,22 @@ export async function get (link: string, flags: GetFlags): Promise<number> {
     reporter.watch(session, link)
     // completed(), not a `done` listener: a peer on the same LAN can deliver a small share
     // while node.get() still waits for its announce to land, before any listener is here.
+    const copying = new AbortController()
     const finished = new Promise<SessionEvents['done']>((resolve, reject) => {
-      session.completed().then(resolve, reject)
+      const completed = session.completed()
+      if (toStdout) {
+        // Standard output gone: the stop watcher ends the command as SIGPIPE would.
+        Promise.all([completed, copyContentToStdout(session, copying.signal)]).then(([done, written]) => { if (written) resolve(done) }, reject)
+      } else {
+        completed.then(resolve, reject)
+      }
       if (timeoutMs !== null) giveUpWhenStalled(session, timeoutMs, reporter, reject)
     })
+    finished.catch(() => {}).finally(() => copying.abort())
     const first = await Promise.race([finished, stopped])
     if ('stopped' in first) return stopExitCode(first.stopped, EXIT_INTERRUPTED)
     if (flags.seed !== true) reporter.stop() // the summary; `done` is the last event when the command ends here
-    reporter.done({ path: first.path, size: first.totalBytes, downloaded: first.downloaded, uploaded: first.uploaded, seconds: first.seconds })
+    reporter.done({ path: toStdout ? 'standard output' : first.path, size: first.totalBytes, downloaded: first.downloaded, uploaded: first.uploaded, seconds: first.seconds })
     if (flags.seed === true) {
       reporter.say('seeding; press Ctrl-C to stop')
       return stopExitCode((await stopped).stopped, 0) // complete: stopping the seeding is no failure
@@ -66,6 +83,8 @@ export async function get (link: string, flags: GetFlags): Promise<number> {
   } finally {
     reporter.stop(failure)
     await node.close()
+    // Before dispose(): after a stop, that exits as soon as the output is written.
+    if (toStdout) await rm(outDir, { recursive: true, force: true })
     stop.dispose()
   }
 }

@@ -34,7 +34,7 @@ function program (): Command {
   addTransferOptions(addNetworkOptions(cli.command('get')
     .description('download the content of a link, verifying every piece')
     .argument('<link>', 'a bitswarm:// link')
-    .option('-o, --output <dir>', 'folder to download into', '.')
+    .option('-o, --output <dir>', 'folder to download into (- writes a single file to standard output, in order)', '.')
     .option('--seed', 'keep serving the content after it is complete')
     .option('-f, --force', 'replace an existing file or folder of the same name')
     .option('-q, --quiet', 'print only the output path and errors')

@@ -38,10 +38,11 @@ export class GuardedOutput {
 
   get lost (): OutputLoss | null { return this.loss }
 
-  write (text: string): boolean {
+  /** Text, or bytes (`get -o -` writes the content itself). */
+  write (data: string | Uint8Array): boolean {
     if (this.loss !== null) return false
     try {
-      return this.stream.write(text)
+      return this.stream.write(data)
     } catch (err) {
       this.lose(err)
       return false

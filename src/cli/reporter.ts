@@ -45,14 +45,17 @@ export interface ReporterOptions {
   json: boolean
   quiet?: boolean
   role?: Role
+  /** Standard output carries the content itself (`get -o -`): nothing else goes there. */
+  contentOnStdout?: boolean
 }
 
 /** The live view needs a person watching: standard output and standard error both
- *  terminals (it is drawn on standard error, so standard output stays data). */
+ *  terminals (it is drawn on standard error, so standard output stays data), or only
+ *  standard error when standard output carries the content. */
 export function chooseMode (opts: ReporterOptions, stdoutTTY: boolean, stderrTTY: boolean): OutputMode {
   if (opts.json) return 'json'
   if (opts.quiet === true) return 'quiet'
-  return stdoutTTY && stderrTTY ? 'terminal' : 'plain'
+  return (stdoutTTY || opts.contentOnStdout === true) && stderrTTY ? 'terminal' : 'plain'
 }
 
 export class Reporter {
@@ -163,7 +166,7 @@ export class Reporter {
    *  goes on seeding, a line (or a notice in the view) for people. */
   done (fields: { path: string, size: number, downloaded: number, uploaded: number, seconds: number }): void {
     this.event('done', fields)
-    if (this.mode === 'quiet') writeOut(printable(fields.path) + '\n')
+    if (this.mode === 'quiet' && this.opts.contentOnStdout !== true) writeOut(printable(fields.path) + '\n')
     if (this.stopped) return // the summary said it all
     this.say(`done: ${fields.path} (${formatBytes(fields.size)} in ${fields.seconds.toFixed(1)} s, ` +
       `${formatBytes(fields.downloaded)} down, ${formatBytes(fields.uploaded)} up)`)

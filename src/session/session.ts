@@ -80,6 +80,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly metadataOnly: boolean
   private readonly startedAt = Date.now()
   private readonly timers: NodeJS.Timeout[] = []
+  /** The storage being opened, until it is. */
+  private opening: Promise<void> = Promise.resolve()
   private closing: Promise<void> | null = null
   private completion: SessionEvents['done'] | null = null
 
@@ -258,10 +260,14 @@ export class Session extends TypedEmitter<SessionEvents> {
     }
     let opened: OpenedStorage
     try {
-      opened = await this.provider.open(meta, (progress) => {
+      const opening = this.provider.open(meta, (progress) => {
         this.moveTo('checking')
         this.emit('checking', progress)
       })
+      // A close meanwhile waits for it: storage opened after close() resolved would create
+      // files nobody owns any more (a folder removed after the close finds them again).
+      this.opening = opening.then(() => {}, () => {})
+      opened = await opening
     } catch (err) {
       this.fail(err)
       return
@@ -371,6 +377,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.haves.stop()
     this.exchange.stop()
     for (const peer of [...this.peers.values()]) this.removePeer(peer, reason)
+    await this.opening
     await this.transfer?.storage.close()
     this.moveTo('closed')
     this.emit('close', { reason })

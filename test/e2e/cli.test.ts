@@ -136,7 +136,7 @@ describe('bitswarm CLI end to end', () => {
     ['a missing file', ['share', '/nonexistent/file.bin'], 'ERR_NOT_FOUND'],
     ['an output folder that cannot be created', ['get', `bitswarm://${'ab'.repeat(32)}`, '-o', '/dev/null/sub'], 'ERR_NOT_WRITABLE'],
     ['an invalid bootstrap address', ['share', '.', '--bootstrap', 'nowhere'], 'ERR_INVALID_OPTION'],
-    ['-o - (no folder named "-" is made)', ['get', `bitswarm://${'ab'.repeat(32)}`, '-o', '-'], 'ERR_INVALID_OPTION']
+    ['-o - with --seed (the content goes to standard output, not a folder)', ['get', `bitswarm://${'ab'.repeat(32)}`, '-o', '-', '--seed'], 'ERR_INVALID_OPTION']
   ])('rejects %s with one line and a non-zero exit', async (_what, args, code) => {
     const result = await runCli([...args, '--host', '127.0.0.1'])
     expect(result.code).not.toBe(0)
