@@ -6,15 +6,15 @@
 import { invalidOption } from '../errors.js'
 import { contentInOrder, metadataOf } from '../session/content-reader.js'
 import type { Session } from '../session/session.js'
+import { isSingleFile } from '../storage/paths.js'
 import { outputs } from './output.js'
 
 /** Resolves true once all of it was written, false if standard output went away first. */
 export async function copyContentToStdout (session: Session, signal: AbortSignal): Promise<boolean> {
   const stdout = outputs().stdout
   const meta = await metadataOf(session, signal)
-  const files = meta.info.files
-  if (files.length !== 1 || files[0]!.path.length !== 0) {
-    throw invalidOption(`-o - writes one file's content, and "${meta.name}" is a folder of ${files.length} files: give -o a folder`)
+  if (!isSingleFile(meta.info)) {
+    throw invalidOption(`-o - writes one file's content, and "${meta.name}" is a folder of ${meta.info.files.length} files: give -o a folder`)
   }
   for await (const part of contentInOrder(session, 0, signal)) {
     if (!stdout.write(part)) await stdout.flushed()
