@@ -46,7 +46,7 @@ export function renderDemoScreen (nodes: DemoNodeView[], facts: DemoFacts, now: 
     const s = state.stats
     const percent = state.content === null ? '–' : formatPercent(piecesHeld(state), state.content.pieceCount)
     const tail = ` ${pad(percent, 5, 'right')} ${pad(`↓${rate(s?.downloadRate ?? 0)}`, 9, 'right')} ${pad(`↑${rate(s?.uploadRate ?? 0)}`, 9, 'right')}`
-    const map = renderPieceMap(state, cells, colourOn)
+    const map = renderPieceMap(state, cells, colourOn)[0]!
     const filled = state.content === null || state.content.pieceCount === 0 ? 0 : Math.floor(BAR_CELLS * piecesHeld(state) / state.content.pieceCount)
     const bar = fitLine([span('█'.repeat(filled), 'green'), span('░'.repeat(BAR_CELLS - filled), 'dim')], BAR_CELLS, colourOn)
     lines.push(fitLine([span(pad(name, NAME_WIDTH), isComplete(state) ? 'green' : undefined)], NAME_WIDTH, colourOn) + ' ' + bar + ' ' + map +

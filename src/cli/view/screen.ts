@@ -4,7 +4,7 @@
 import { renderLink, renderTitle } from './header.js'
 import { renderOverall } from './overall.js'
 import { renderPeerRows } from './peer-rows.js'
-import { renderPieceMap } from './piece-map.js'
+import { PIECE_MAP_MAX_ROWS, renderPieceMap } from './piece-map.js'
 import type { ViewState } from './state.js'
 import { fitLine, span, visibleWidth } from './text.js'
 
@@ -17,14 +17,19 @@ export interface ScreenSize {
  *  cursor pending a wrap, and the next erase would take the character with it. */
 export const usableWidth = (columns: number): number => Math.max(1, columns - 1)
 
+/** Lines the peer table keeps before the piece map takes a second row: its title and a few peers. */
+const MIN_PEER_LINES = 4
+
 export function renderScreen (state: ViewState, size: ScreenSize, colourOn: boolean): string[] {
   const width = usableWidth(size.columns)
   const height = Math.max(1, size.rows)
   const overall = renderOverall(state, width, colourOn)
-  const map = renderPieceMap(state, width, colourOn)
   const title = renderTitle(state, width, colourOn)
   const link = renderLink(state, width, colourOn)
   const notice = fitLine([span(noticeText(state, width), state.notice?.startsWith('warning') === true ? 'yellow' : 'dim')], width, colourOn)
+  // The map grows to more rows only where the peers still get theirs.
+  const spare = height - overall.length - link.length - 2 - MIN_PEER_LINES // less the title and the notice
+  const map = renderPieceMap(state, width, colourOn, Math.max(1, Math.min(PIECE_MAP_MAX_ROWS, spare)))
   // What a short terminal keeps, most important first; the peers take what is left.
   let budget = height
   const take = (lines: string[]): string[] => {
@@ -32,7 +37,7 @@ export function renderScreen (state: ViewState, size: ScreenSize, colourOn: bool
     budget -= lines.length
     return lines
   }
-  const kept = { overall: take(overall.slice(0, budget)), map: take([map]), title: take([title]), link: take(link), notice: take([notice]) }
+  const kept = { overall: take(overall.slice(0, budget)), map: take(map), title: take([title]), link: take(link), notice: take([notice]) }
   const peers = renderPeerRows(state, width, budget, colourOn)
   return [...kept.title, ...kept.link, ...kept.overall, ...kept.map, ...peers, ...kept.notice]
 }

@@ -12,7 +12,7 @@ describe('the whole view', () => {
       expect(text[0]).toMatch(/^downloading +holiday\.mp4/)
       expect(text.join('')).toContain('bitswarm://3f5c')
       expect(text.some((l) => /^█+░+ 33% /.test(l))).toBe(true)
-      expect(text.some((l) => /^[█▒·]+$/.test(l) && l.length === columns - 1)).toBe(true)
+      expect(text.some((l) => /^[█▓▒░·]+$/.test(l) && l.length === columns - 1)).toBe(true)
       expect(text.filter((l) => /^(a1b2c3|e5f6a7|c9d0e1)/.test(l))).toHaveLength(3)
     }
   })
