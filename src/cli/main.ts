@@ -25,11 +25,11 @@ function program (): Command {
     })
 
   addTransferOptions(addNetworkOptions(cli.command('share')
-    .description('hash a file or folder, print its link, and seed it until interrupted')
-    .argument('<path>', 'file or folder to share')
+    .description('hash files or folders, print their links, and seed them until interrupted')
+    .argument('<path...>', 'files or folders to share (one link each, one node for all)')
     .option('--piece-size <bytes>', 'piece size, a power of two from 16K to 4M (default: from the size)')
     .option('-q, --quiet', 'print only the link and errors')))
-    .action(async (path: string, flags) => await run(import('./share.js').then(async ({ share }) => await share(path, flags)), flags.json === true))
+    .action(async (paths: string[], flags) => await run(import('./share.js').then(async ({ share }) => await share(paths, flags)), flags.json === true))
 
   addTransferOptions(addNetworkOptions(cli.command('get')
     .description('download the content of a link, verifying every piece')

@@ -47,6 +47,10 @@ export interface ReporterOptions {
   role?: Role
   /** Standard output carries the content itself (`get -o -`): nothing else goes there. */
   contentOnStdout?: boolean
+  /** Lines, not the live view: one terminal cannot hold the views of several shares. */
+  lines?: boolean
+  /** One of several shares of the process: every JSON event names its info hash. */
+  infoHash?: string
 }
 
 /** The live view needs a person watching: standard output and standard error both
@@ -55,6 +59,7 @@ export interface ReporterOptions {
 export function chooseMode (opts: ReporterOptions, stdoutTTY: boolean, stderrTTY: boolean): OutputMode {
   if (opts.json) return 'json'
   if (opts.quiet === true) return 'quiet'
+  if (opts.lines === true) return 'plain'
   return (stdoutTTY || opts.contentOnStdout === true) && stderrTTY ? 'terminal' : 'plain'
 }
 
@@ -85,7 +90,7 @@ export class Reporter {
 
   /** Data: one JSON event per line on standard output. */
   event (name: string, fields: Record<string, unknown>): void {
-    if (this.mode === 'json') writeOut(jsonLine({ event: name, ...fields }))
+    if (this.mode === 'json') writeOut(jsonLine({ event: name, ...(this.opts.infoHash !== undefined ? { infoHash: this.opts.infoHash } : {}), ...fields }))
   }
 
   /** A message for people: in the view while it runs, else a line on standard error. It may
@@ -133,14 +138,15 @@ export class Reporter {
       if (this.mode === 'json') this.event('hashing', { ...progress })
       else if (this.mode !== 'quiet') this.progressLine('hashing', progress)
     })
-    this.listen(node, 'announced', ({ nat, relay }) => {
+    this.listen(node, 'announced', ({ topic, nat, relay }) => {
       if (role !== 'share') return
-      // node.share() announces before it resolves: this waits until `ready` has gone out.
+      // node.share() announces before it resolves: this waits until `ready` has gone out
+      // (with several shares, each `ready` is its own reporter's and nothing waits).
       this.announced = () => {
-        this.event('announced', { nat, relay })
+        this.event('announced', { ...(this.opts.lines === true ? { topic } : {}), nat, relay })
         this.say(`announced on the DHT; ${describeReachability(nat, relay)}`)
       }
-      if (this.session !== null) this.flushAnnounced()
+      if (this.session !== null || this.opts.lines === true) this.flushAnnounced()
     })
   }
 

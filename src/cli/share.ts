@@ -1,6 +1,7 @@
-// `bitswarm share <path>`: hash, print the link, seed until stopped.
+// `bitswarm share <path...>`: hash each, print the links, seed them all until stopped.
 
 import { BitswarmNode } from '../node.js'
+import type { Session } from '../session/session.js'
 import { parseByteSize } from '../metadata/piece-size.js'
 import { type NetworkFlags, toNodeOptions } from './network-options.js'
 import { writeOut } from './output.js'
@@ -16,36 +17,50 @@ export interface ShareFlags extends NetworkFlags, TransferFlags {
 /** Seeding has no end of its own: a signal is the normal way to stop, and exits 0. */
 const EXIT_STOPPED = 0
 
-export async function share (path: string, flags: ShareFlags): Promise<number> {
+/** Shares every path over one node (one DHT node, one connection per peer, a channel per
+ *  share). The links come first on standard output, one line each in the order given; a
+ *  path given twice is one share. */
+export async function share (paths: string[], flags: ShareFlags): Promise<number> {
   const json = flags.json === true
-  const reporter = new Reporter({ json, quiet: flags.quiet === true, role: 'share' })
+  const several = paths.length > 1
   const pieceSize = flags.pieceSize !== undefined ? parseByteSize(flags.pieceSize) : undefined
   const node = new BitswarmNode({ ...toNodeOptions(flags), ...toTransferOptions(flags) })
   const stop = untilStopped((reason) => stopExitCode(reason, EXIT_STOPPED))
   const stopped = stop.reason.then((reason) => ({ stopped: reason }))
+  const reporters: Reporter[] = []
+  const nodeReporter = new Reporter({ json, quiet: flags.quiet === true, role: 'share', lines: several })
   let failure: unknown = null
   try {
-    reporter.watchNode(node)
-    // Hashing a large share takes a while: a signal meanwhile stops it too.
-    const started = await Promise.race([node.share(path, pieceSize !== undefined ? { pieceSize } : {}), stopped])
-    if ('stopped' in started) return stopExitCode(started.stopped, EXIT_STOPPED)
-    const session = started
-    const link = session.link
-    // The link is the first line of standard output, whatever else is printed.
-    if (!json) writeOut(link + '\n')
-    reporter.watch(session, link) // emits `ready`: a share knows its metadata from the start
-    reporter.say(`seeding ${session.meta!.name}; press Ctrl-C to stop`)
+    nodeReporter.watchNode(node)
+    const sessions: Session[] = []
+    for (const path of paths) {
+      // Hashing a large share takes a while: a signal meanwhile stops it too.
+      const started = await Promise.race([node.share(path, pieceSize !== undefined ? { pieceSize } : {}), stopped])
+      if ('stopped' in started) return stopExitCode(started.stopped, EXIT_STOPPED)
+      if (sessions.includes(started)) continue
+      sessions.push(started)
+      const link = started.link
+      // The links are the first lines of standard output, whatever else is printed.
+      if (!json) writeOut(link + '\n')
+      const reporter = several
+        ? new Reporter({ json, quiet: flags.quiet === true, role: 'share', lines: true, infoHash: started.infoHash.toString('hex') })
+        : nodeReporter
+      if (reporter !== nodeReporter) reporters.push(reporter)
+      reporter.watch(started, link) // emits `ready`: a share knows its metadata from the start
+      reporter.say(`seeding ${started.meta!.name}; press Ctrl-C to stop`)
+    }
     const { stopped: reason } = await Promise.race([
       stopped,
-      new Promise<never>((_resolve, reject) => session.once('error', reject))
+      ...sessions.map(async (session) => await new Promise<never>((_resolve, reject) => session.once('error', reject)))
     ])
-    reporter.say(`stopping (${reason.kind === 'signal' ? reason.signal : `${reason.stream} closed`})`)
+    nodeReporter.say(`stopping (${reason.kind === 'signal' ? reason.signal : `${reason.stream} closed`})`)
     return stopExitCode(reason, EXIT_STOPPED)
   } catch (err) {
     failure = err
     throw err
   } finally {
-    reporter.stop(failure)
+    for (const reporter of reporters) reporter.stop(failure)
+    nodeReporter.stop(failure)
     await node.close()
     stop.dispose()
   }

@@ -113,6 +113,36 @@ describe('network facts on a loopback testnet', () => {
     await waitUntil(() => again.status === 'seeding') // its storage opens right after share() returns
     expect(node.sessions()).toEqual([two, again])
   })
+
+  it('a node seeding three shares serves all three to one peer over one connection', async () => {
+    const seeder = fixture.swarm.createNode()
+    const paths = ['a.bin', 'b.bin', 'c.bin'].map((name) => join(fixture.dir.path, name))
+    const digests = await Promise.all(paths.map(async (path, i) => await writeRandomFile(path, (i + 1) * 200 * KiB)))
+    const shares: Session[] = []
+    for (const path of paths) shares.push(await seeder.share(path))
+
+    const fetcher = fixture.swarm.createNode()
+    const sessions = await Promise.all(shares.map(async (s, i) => await fetcher.get(s.link, { outDir: join(fixture.dir.path, `out${i}`) })))
+    const done = await Promise.all(sessions.map(async (s) => await s.completed()))
+    for (const [i, d] of done.entries()) expect(await sha256File(d.path)).toBe(digests[i])
+    expect(seeder.swarm.connections.size).toBe(1)
+    expect(fetcher.swarm.connections.size).toBe(1)
+    // Each share's channel carried its own content: every byte came from the one seeder.
+    for (const [i, s] of shares.entries()) expect(s.stats().uploaded).toBe((i + 1) * 200 * KiB)
+  })
+
+  it('remove() stops the announcement: a downloader that comes after is told nobody announces it', async () => {
+    const source = join(fixture.dir.path, 'gone.bin')
+    await writeRandomFile(source, 64 * KiB)
+    const seeder = fixture.swarm.createNode()
+    const shared = await seeder.share(source)
+    expect(await seeder.remove(shared.infoHash)).toBe(true)
+
+    const late = fixture.swarm.createNode()
+    const report = waitFor(late, 'lookup', 20_000)
+    await late.get(shared.link, { outDir: join(fixture.dir.path, 'late') })
+    expect((await report).found).toBe(0)
+  })
 })
 
 /** Polls a condition the node reaches on its own (leaving a topic) for at most 5 s. */
