@@ -165,6 +165,9 @@ export const RELAY_LOOKUP_TIMEOUT_MS = 10_000
 
 /** Suffix of the in-progress name; the final name only appears once every piece verified. */
 export const PARTIAL_SUFFIX = '.bitswarm-part'
+/** Beside a finished selective download: the files it skipped, holding the bytes they share
+ *  with pieces of selected files (so those pieces can still be served). */
+export const PARTS_SUFFIX = '.bitswarm-parts'
 /** Reads kept in flight while hashing a share or checking a partial, each of up to
  *  HASH_CHUNK_BYTES (whole pieces; 4 MiB is a multiple of every piece size): memory is
  *  their product, 16 MiB. The next reads run on libuv's pool while this one is hashed.

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'ERR_IO'
   | 'ERR_DISK_FULL'
   | 'ERR_SYMLINK'
+  | 'ERR_EMPTY_SELECTION'
 
 export class BitswarmError extends Error {
   readonly code: ErrorCode
@@ -51,6 +52,9 @@ export const invalidMetadata = (why: string, cause?: unknown): BitswarmError =>
 
 export const invalidOption = (why: string): BitswarmError =>
   new BitswarmError('ERR_INVALID_OPTION', why)
+
+export const emptySelection = (name: string, files: number): BitswarmError =>
+  new BitswarmError('ERR_EMPTY_SELECTION', `--only / --exclude leave none of the ${files} ${files === 1 ? 'file' : 'files'} of "${name}" to download`)
 
 export const invalidPieceSize = (why: string): BitswarmError =>
   new BitswarmError('ERR_INVALID_PIECE_SIZE', `invalid piece size: ${why}`)

@@ -3,6 +3,8 @@
 
 export { BitswarmNode, type NodeOptions, type NodeEvents, type ShareOptions, type GetOptions } from './node.js'
 export type { Session } from './session/session.js'
+export type { SelectionRules, FilePriority, ResolvedSelection } from './selection/file-selection.js'
+export { readContent, contentInOrder } from './session/content-reader.js'
 export type { SessionEvents, SessionStats, PeerStats, ContentDescription } from './session/events.js'
 export type { HashProgress } from './piece-hashing.js'
 export { Metadata, createMetadata, formatLink, parseLink, choosePieceSize, parseByteSize, type ParsedLink } from './metadata/index.js'

@@ -23,6 +23,7 @@ import { joinTopic } from './network/topic-join.js'
 import { chooseRelay, findRelays, RelayService } from './network/relay.js'
 import { connectionRoute } from './network/route.js'
 import type { Peer } from './session/peer.js'
+import type { SelectionRules } from './selection/file-selection.js'
 import { HANDSHAKE_FLAGS } from './wire/handshake.js'
 
 export interface NodeOptions {
@@ -103,6 +104,9 @@ export interface ShareOptions {
 export interface GetOptions {
   outDir: string
   force?: boolean
+  /** Only some files (`only` / `exclude` globs, see selection/glob.ts), or files by priority
+   *  (`priorities`: path in the share → skip / normal / high). Every file when absent. */
+  selection?: SelectionRules
 }
 
 export class BitswarmNode extends TypedEmitter<NodeEvents> {
@@ -202,7 +206,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   /** Fetches a share known by its link (or info hash) into `outDir`. */
   async get (link: string | Buffer, opts: GetOptions): Promise<Session> {
     const infoHash = typeof link === 'string' ? parseLink(link).infoHash : link
-    return await this.addSession(infoHash, undefined, downloadStorage(opts.outDir, opts.force === true))
+    return await this.addSession(infoHash, undefined, downloadStorage(opts.outDir, opts.force === true), { ...(opts.selection !== undefined ? { selection: opts.selection } : {}) })
   }
 
   /** The metadata of a share known by its link, fetched from peers (the files it holds, their
@@ -259,7 +263,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     this.emit('ready', { publicKey: this.publicKey.toString('hex'), nat: this.nat, relay: this.relay !== null })
   }
 
-  private async addSession (infoHash: Buffer, meta: Metadata | undefined, storage: StorageProvider, { metadataOnly = false } = {}): Promise<Session> {
+  private async addSession (infoHash: Buffer, meta: Metadata | undefined, storage: StorageProvider, { metadataOnly = false, selection }: { metadataOnly?: boolean, selection?: SelectionRules } = {}): Promise<Session> {
     if (this.closing !== null) throw closed('the node')
     // A downloader looks for peers as soon as the DHT is bootstrapped; what it announces (and
     // a seeder's announcement) waits for the reachability check. Looking early costs nothing
@@ -285,7 +289,8 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
         onPeersLearned: (keys) => this.dialer.dial(keys)
       },
       ...(meta !== undefined ? { metadata: meta } : {}),
-      metadataOnly
+      metadataOnly,
+      ...(selection !== undefined ? { selection } : {})
     })
     this.byInfoHash.set(key, session)
     session.on('error', (err) => { if (err.code === 'ERR_BAD_METADATA') this.refusedMetadata.set(key, err) })

@@ -25,6 +25,8 @@ export interface ProgressFigures {
   eta: number | null
   verified: number[]
   partial: number[]
+  /** A selective download's own figures (SessionStats.selected); absent otherwise. */
+  selected?: { pieces: number, have: number, bytes: number }
 }
 
 /** Passes a value when it changed from the last one passed (no sooner than `minIntervalMs`
@@ -73,6 +75,7 @@ export function rateMoved (before: number, after: number): boolean {
 export function progressChanged (before: ProgressFigures, after: ProgressFigures): boolean {
   return after.verified.length > 0 ||
     before.have !== after.have ||
+    before.selected?.have !== after.selected?.have ||
     before.pieces !== after.pieces ||
     before.downloaded !== after.downloaded ||
     before.uploaded !== after.uploaded ||

@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path'
 import { invalidOption, notWritable, timedOut } from '../errors.js'
 import { parseLink } from '../metadata/link.js'
 import { BitswarmNode } from '../node.js'
+import { type SelectionRules } from '../selection/file-selection.js'
+import { compileGlob } from '../selection/glob.js'
 import type { SessionEvents, SessionStats } from '../session/events.js'
 import type { Session } from '../session/session.js'
 import { EXIT_INTERRUPTED } from './fail.js'
@@ -23,6 +25,8 @@ export interface GetFlags extends NetworkFlags, TransferFlags {
   force?: boolean
   quiet?: boolean
   timeout?: string
+  only?: string[]
+  exclude?: string[]
 }
 
 /** How often --timeout looks at the progress. */
@@ -30,6 +34,7 @@ const STALL_CHECK_MS = 1_000
 
 export async function get (link: string, flags: GetFlags): Promise<number> {
   parseLink(link) // a malformed link fails before any network work
+  const selection = selectionOf(flags) // and so does a malformed pattern
   const timeoutMs = flags.timeout === undefined ? null : parseSeconds(flags.timeout) * 1000
   // `-o -`: the content on standard output, downloaded through a temporary folder that goes
   // with the command (there is no file to resume: the bytes already written are gone).
@@ -38,10 +43,19 @@ export async function get (link: string, flags: GetFlags): Promise<number> {
   if (toStdout && flags.seed === true) throw invalidOption('--seed needs the content kept in a folder: give -o a folder')
   const outDir = toStdout ? await mkdtemp(join(tmpdir(), 'bitswarm-stdout-')) : resolve(flags.output)
   if (!toStdout) await ensureWritableFolder(outDir)
-  return await fetch(link, flags, outDir, toStdout, timeoutMs)
+  return await fetch(link, flags, outDir, toStdout, timeoutMs, selection)
 }
 
-async function fetch (link: string, flags: GetFlags, outDir: string, toStdout: boolean, timeoutMs: number | null): Promise<number> {
+/** --only / --exclude, each pattern checked now; null when neither is given. */
+function selectionOf (flags: GetFlags): SelectionRules | null {
+  const only = flags.only ?? []
+  const exclude = flags.exclude ?? []
+  if (only.length === 0 && exclude.length === 0) return null
+  for (const pattern of [...only, ...exclude]) compileGlob(pattern)
+  return { only, exclude }
+}
+
+async function fetch (link: string, flags: GetFlags, outDir: string, toStdout: boolean, timeoutMs: number | null, selection: SelectionRules | null): Promise<number> {
   const reporter = new Reporter({ json: flags.json === true, quiet: flags.quiet === true, role: 'get', contentOnStdout: toStdout })
   const node = new BitswarmNode({ ...toNodeOptions(flags), ...toTransferOptions(flags) })
   // Stopped before completing: the partial is kept for resuming.
@@ -50,7 +64,7 @@ async function fetch (link: string, flags: GetFlags, outDir: string, toStdout: b
   let failure: unknown = null
   try {
     reporter.watchNode(node)
-    const started = await Promise.race([node.get(link, { outDir, force: flags.force === true }), stopped])
+    const started = await Promise.race([node.get(link, { outDir, force: flags.force === true, ...(selection !== null ? { selection } : {}) }), stopped])
     if ('stopped' in started) return stopExitCode(started.stopped, EXIT_INTERRUPTED)
     const session = started
     reporter.watch(session, link)

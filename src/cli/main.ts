@@ -38,6 +38,8 @@ function program (): Command {
     .option('--seed', 'keep serving the content after it is complete')
     .option('-f, --force', 'replace an existing file or folder of the same name')
     .option('-q, --quiet', 'print only the output path and errors')
+    .option('--only <glob>', 'fetch only the files matching this pattern (repeatable; see `bitswarm info`)', collect, [])
+    .option('--exclude <glob>', 'leave out the files matching this pattern (repeatable)', collect, [])
     .option('--timeout <seconds>', 'give up (exit 1) when nothing has arrived for this long; the partial is kept')))
     .action(async (link: string, flags) => await run(import('./get.js').then(async ({ get }) => await get(link, flags)), flags.json === true))
 
@@ -65,6 +67,9 @@ function program (): Command {
 
   return cli
 }
+
+/** A repeatable option's values, in order. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
 const SUGGESTION = '\n(Did you mean '
 

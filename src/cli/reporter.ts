@@ -263,7 +263,8 @@ export class Reporter {
       hashFailures: stats.hashFailures,
       eta: eta === null ? null : Math.ceil(eta),
       verified: [...this.verified],
-      partial: stats.partial
+      partial: stats.partial,
+      ...(stats.selected !== null ? { selected: stats.selected } : {})
     }
     const now = Date.now()
     if (!(final ? this.progressGate.admitFinal(figures, now) : this.progressGate.admit(figures, now))) return

@@ -33,6 +33,9 @@ export interface PiecePickerOptions {
   random?: () => number
   /** Endgame: peers one block is requested from at most, counting the first (default 2). */
   maxDuplicateRequests?: number
+  /** Each piece's priority (selection/file-selection.ts PIECE_PRIORITY): 0 never requested,
+   *  higher before lower, rarest first within one. Absent: every piece alike. */
+  priorities?: Uint8Array | null
 }
 
 /** Whether the block is already requested from the peer being filled. */
@@ -46,9 +49,16 @@ export class PiecePicker {
   /** Failed pieces to fetch again from a single peer, with the peers that sent the bad copy. */
   private readonly refetch = new Map<number, ReadonlySet<string>>()
 
+  /** Wanted pieces not yet held (every piece when there are no priorities). */
+  private missing: number
+
   constructor (have: Bitfield, opts: PiecePickerOptions) {
     this.have = have
-    this.opts = { randomFirstPieces: 4, random: Math.random, maxDuplicateRequests: 2, ...opts }
+    this.opts = { randomFirstPieces: 4, random: Math.random, maxDuplicateRequests: 2, priorities: null, ...opts }
+    const priorities = this.opts.priorities
+    if (priorities !== null && priorities.length !== opts.pieceCount) throw new RangeError(`${priorities.length} priorities for ${opts.pieceCount} pieces`)
+    this.missing = 0
+    for (let piece = 0; piece < opts.pieceCount; piece++) if (this.isSelected(piece) && !have.has(piece)) this.missing++
     const dup = this.opts.maxDuplicateRequests
     // Counts live in a Uint16Array whose top value marks a received block.
     if (!Number.isInteger(dup) || dup < 1 || dup > 0xfffe) throw new RangeError(`maxDuplicateRequests ${dup} out of range`)
@@ -68,8 +78,15 @@ export class PiecePicker {
     return true
   }
 
-  /** `have` is shared with the downloader, which sets a bit right after onPieceVerified. */
-  private get lacking (): number { return this.opts.pieceCount - this.have.size }
+  /** Wanted pieces we lack. `have` is shared with the downloader, which sets a bit right
+   *  after onPieceVerified (where the count goes down). */
+  private get lacking (): number { return this.missing }
+
+  /** Whether the selection asks for this piece at all. */
+  isSelected (piece: number): boolean {
+    const priorities = this.opts.priorities
+    return priorities === null || priorities[piece]! > 0
+  }
 
   /** A peer's pieces join (or leave, with sign -1) the availability counts. */
   addAvailability (peerHas: Bitfield, sign: 1 | -1 = 1): void {
@@ -143,6 +160,7 @@ export class PiecePicker {
 
   onPieceVerified (piece: number): void {
     this.partials.delete(piece)
+    if (this.isSelected(piece) && !this.have.has(piece)) this.missing--
   }
 
   /** A piece that failed its hash is fetched again from scratch, from one peer, preferably
@@ -192,16 +210,22 @@ export class PiecePicker {
     }
   }
 
-  /** One scan over the pieces; reservoir sampling breaks ties without a second pass. */
+  /** One scan over the pieces; reservoir sampling breaks ties without a second pass. The
+   *  highest priority wins, then the lowest availability (or none, picking at random). */
   private pickNewPiece (peerHas: Bitfield, random: boolean): number {
+    const priorities = this.opts.priorities
     let best = -1
+    let bestPriority = 0
     let bestAvailability = Infinity
     let ties = 0
     for (const piece of peerHas.indices()) {
+      const priority = priorities === null ? 1 : priorities[piece]!
+      if (priority === 0 || priority < bestPriority) continue
       if (this.have.has(piece) || this.partials.has(piece) || this.refetch.has(piece)) continue
       const availability = random ? 0 : this.availability[piece]!
-      if (availability < bestAvailability) {
+      if (priority > bestPriority || availability < bestAvailability) {
         best = piece
+        bestPriority = priority
         bestAvailability = availability
         ties = 1
       } else if (availability === bestAvailability && this.opts.random() * ++ties < 1) {

@@ -3,7 +3,8 @@
 // unwanted bytes are simply never kept as a file. Pure.
 
 import { Bitfield } from '../bitfield.js'
-import type { FileEntry } from '../types.js'
+import { emptySelection } from '../errors.js'
+import type { FileEntry, Info } from '../types.js'
 import { compileGlob } from './glob.js'
 
 /** skip: not fetched; normal; high: its pieces come before any normal one. */
@@ -17,6 +18,35 @@ export interface SelectionRules {
   only?: readonly string[]
   /** Patterns that drop a file even when `only` selected it. */
   exclude?: readonly string[]
+  /** A priority for files by their path in the share (as `only` sees it), over the rules. */
+  priorities?: Readonly<Record<string, FilePriority>>
+}
+
+/** What a selection means for one share's download. */
+export interface ResolvedSelection {
+  files: FilePriority[]
+  /** Per piece, PIECE_PRIORITY of the highest file it holds bytes of. */
+  pieces: Uint8Array
+  /** Files not downloaded (their bytes in a shared piece are kept apart, not as files). */
+  skipped: ReadonlySet<number>
+  /** Bytes of the selected files. */
+  selectedBytes: number
+}
+
+/** The selection for `info`, or null when it selects everything alike (no rules, no
+ *  priorities): the plain download. ERR_EMPTY_SELECTION when it leaves nothing. */
+export function resolveSelection (info: Info, rules: SelectionRules): ResolvedSelection | null {
+  const explicit = rules.priorities ?? {}
+  if ((rules.only ?? []).length === 0 && (rules.exclude ?? []).length === 0 && Object.keys(explicit).length === 0) return null
+  const files = selectFiles(info.files, info.name, rules).map((p, i) => explicit[selectionPath(info.files[i]!, info.name)] ?? p)
+  if (files.every((p) => p === 'skip')) throw emptySelection(info.name, info.files.length)
+  const skipped = new Set<number>()
+  let selectedBytes = 0
+  files.forEach((p, i) => {
+    if (p === 'skip') skipped.add(i)
+    else selectedBytes += info.files[i]!.length
+  })
+  return { files, pieces: piecePriorities(info.files, info.pieceSize, files), skipped, selectedBytes }
 }
 
 /** The path a pattern sees: inside the share for a folder share, the share's name for a

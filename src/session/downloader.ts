@@ -59,18 +59,33 @@ export class Downloader {
    *  progress. */
   wasted = 0
 
-  constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, requestTimeoutMs: number, hooks: DownloaderHooks) {
+  /** Each piece's priority from the file selection; null: every piece, alike. */
+  private readonly priorities: Uint8Array | null
+  /** Selected pieces not yet held: the download is complete at zero. */
+  private missing = 0
+  /** Pieces the selection asks for (every piece without one). */
+  readonly selectedPieces: number
+
+  constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, requestTimeoutMs: number, hooks: DownloaderHooks, priorities: Uint8Array | null = null) {
     this.meta = meta
+    this.priorities = priorities
     this.requestTimeoutMs = requestTimeoutMs
     this.storage = storage
     this.have = have
+    let selected = 0
+    for (let piece = 0; piece < meta.pieceCount; piece++) {
+      if (this.selected(piece)) selected++
+      if (this.wants(piece)) this.missing++
+    }
+    this.selectedPieces = selected
     this.limit = limit
     this.hooks = hooks
     this.picker = new PiecePicker(have, {
       pieceCount: meta.pieceCount,
       pieceLength: (piece) => meta.pieceLength(piece),
       blockBytes: BLOCK_BYTES,
-      maxPartialPieces: Math.max(MIN_PARTIAL_PIECES, Math.floor(MAX_PARTIAL_BYTES / meta.pieceSize))
+      maxPartialPieces: Math.max(MIN_PARTIAL_PIECES, Math.floor(MAX_PARTIAL_BYTES / meta.pieceSize)),
+      priorities
     })
     this.stalledWrites = new StalledWrites({
       write: async (piece, data) => await this.storage.writePiece(piece, data),
@@ -84,7 +99,16 @@ export class Downloader {
   /** Whether the disk refused pieces that still wait in memory (nothing is requested). */
   get stalled (): boolean { return this.stalledWrites.stalled }
 
-  get complete (): boolean { return this.have.complete }
+  /** Every selected piece is held (every piece, without a selection). */
+  get complete (): boolean { return this.missing === 0 }
+
+  /** Selected pieces not yet held. */
+  get missingPieces (): number { return this.missing }
+
+  /** A piece the selection asks for that we do not hold yet. */
+  wants (piece: number): boolean {
+    return !this.have.has(piece) && (this.priorities === null || this.priorities[piece]! > 0)
+  }
 
   /** Pieces in flight: started, not yet verified. */
   partialPieces (): number[] { return this.picker.partialPieces() }
@@ -96,14 +120,14 @@ export class Downloader {
   onPeerReady (peer: Peer): void {
     this.picker.addAvailability(peer.has!)
     peer.wanted = 0
-    for (const piece of peer.has!.indices()) if (!this.have.has(piece)) peer.wanted++
+    for (const piece of peer.has!.indices()) if (this.wants(piece)) peer.wanted++
     this.updateInterest(peer)
     this.fill(peer)
   }
 
   onHave (peer: Peer, piece: number): void {
     this.picker.onHave(piece)
-    if (!this.have.has(piece) && ++peer.wanted === 1) this.updateInterest(peer)
+    if (this.wants(piece) && ++peer.wanted === 1) this.updateInterest(peer)
     this.fill(peer)
   }
 
@@ -266,7 +290,9 @@ export class Downloader {
 
   private onWritten (piece: number, from: string[]): void {
     this.picker.onPieceVerified(piece)
+    const wanted = this.wants(piece)
     if (!this.have.set(piece)) return
+    if (wanted) this.missing--
     this.onPieceHeld(piece, from)
     this.hooks.onPieceVerified(piece, from.length === 1 ? from[0]! : null)
   }
@@ -290,8 +316,12 @@ export class Downloader {
   private onPieceHeld (piece: number, from: string[]): void {
     for (const peer of this.hooks.peers()) {
       if (from.includes(peer.id)) peer.piecesReceived++
-      if (peer.has?.has(piece) === true && --peer.wanted === 0) this.updateInterest(peer)
+      if (peer.has?.has(piece) === true && this.selected(piece) && --peer.wanted === 0) this.updateInterest(peer)
     }
+  }
+
+  private selected (piece: number): boolean {
+    return this.priorities === null || this.priorities[piece]! > 0
   }
 
   private updateInterest (peer: Peer): void {

@@ -59,6 +59,9 @@ export interface SessionStats {
   wasted: number
   /** Pieces in flight (started, not yet verified), for a piece map. */
   partial: number[]
+  /** A selective download: the pieces its files need, how many of them are held, and the
+   *  selected files' bytes (progress is of these); null when every file is wanted. */
+  selected: { pieces: number, have: number, bytes: number } | null
 }
 
 export interface SessionEvents {

@@ -1,11 +1,12 @@
 // A session's figures at this moment, summed over its peers: what the `stats` event carries.
 
 import type { Metadata } from '../metadata/metadata.js'
+import type { ResolvedSelection } from '../selection/file-selection.js'
 import type { SessionStats } from './events.js'
 import type { Peer } from './peer.js'
 import type { Transfer } from './session.js'
 
-export function sessionStats (peers: Iterable<Peer>, meta: Metadata | null, t: Transfer | null): SessionStats {
+export function sessionStats (peers: Iterable<Peer>, meta: Metadata | null, t: Transfer | null, selection: ResolvedSelection | null = null): SessionStats {
   let downloadRate = 0
   let uploadRate = 0
   let count = 0
@@ -25,6 +26,7 @@ export function sessionStats (peers: Iterable<Peer>, meta: Metadata | null, t: T
     peers: count,
     hashFailures: t?.downloader.hashFailures ?? 0,
     wasted: t?.downloader.wasted ?? 0,
-    partial: t?.downloader.partialPieces() ?? []
+    partial: t?.downloader.partialPieces() ?? [],
+    selected: t !== null && selection !== null ? { pieces: t.downloader.selectedPieces, have: t.downloader.selectedPieces - t.downloader.missingPieces, bytes: selection.selectedBytes } : null
   }
 }

@@ -9,6 +9,7 @@ import { badMetadata, type BitswarmError, closed, describe, ioError, isBitswarmE
 import { discoveryKeyOf } from '../metadata/info-hash.js'
 import { formatLink } from '../metadata/link.js'
 import type { Metadata } from '../metadata/metadata.js'
+import { resolveSelection, type ResolvedSelection, type SelectionRules } from '../selection/file-selection.js'
 import type { PieceStorage } from '../storage/storage.js'
 import { TypedEmitter } from '../typed-emitter.js'
 import { WireChannel } from '../wire/channel.js'
@@ -52,6 +53,8 @@ export interface SessionOptions {
   /** How long a silent peer may hold a block request (REQUEST_TIMEOUT_MS) or the metadata
    *  fetch (METADATA_TIMEOUT_MS) before it goes to another peer. */
   timeouts?: { requestMs?: number, metadataMs?: number }
+  /** Which files to download, and in what order of priority (every file alike when absent). */
+  selection?: SelectionRules
 }
 
 export class Session extends TypedEmitter<SessionEvents> {
@@ -62,6 +65,9 @@ export class Session extends TypedEmitter<SessionEvents> {
   transfer: Transfer | null = null
   /** What an interrupted download found when it resumed (the `resumed` event), if it did. */
   resumed: SessionEvents['resumed'] | null = null
+  /** The file selection once the metadata is known; null when every file is wanted. */
+  selection: ResolvedSelection | null = null
+  private readonly selectionRules: SelectionRules
   private readonly provider: StorageProvider
   private readonly fetcher: MetadataFetcher
   private readonly messages: PeerMessages
@@ -90,6 +96,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.infoHash = opts.infoHash
     this.discoveryKey = discoveryKeyOf(opts.infoHash)
     this.provider = opts.storage
+    this.selectionRules = opts.selection ?? {}
     this.network = opts.network ?? STANDALONE
     this.exchange = new PeerExchange({ peers: () => this.peers.values(), onLearned: (keys) => this.network.onPeersLearned(keys) })
     this.metadata = opts.metadata ?? null
@@ -162,7 +169,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     })
   }
 
-  stats (): SessionStats { return sessionStats(this.peers.values(), this.metadata, this.transfer) }
+  stats (): SessionStats { return sessionStats(this.peers.values(), this.metadata, this.transfer, this.selection) }
 
   /** ERR_ONLY_BAD_PEERS (naming them) when peers sent us corrupt data and no other connected
    *  peer holds a piece we lack; null otherwise. */
@@ -260,10 +267,11 @@ export class Session extends TypedEmitter<SessionEvents> {
     }
     let opened: OpenedStorage
     try {
+      this.selection = resolveSelection(meta.info, this.selectionRules)
       const opening = this.provider.open(meta, (progress) => {
         this.moveTo('checking')
         this.emit('checking', progress)
-      })
+      }, this.selection?.skipped)
       // A close meanwhile waits for it: storage opened after close() resolved would create
       // files nobody owns any more (a folder removed after the close finds them again).
       this.opening = opening.then(() => {}, () => {})
@@ -285,7 +293,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       peer.wire.send('bitfield', { bytes: opened.have.toBytes() })
       this.startTrading(peer)
     }
-    if (opened.have.complete) await this.onComplete()
+    if (this.transfer.downloader.complete) await this.onComplete()
     else this.moveTo('downloading')
   }
 
@@ -305,7 +313,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       // waiting pieces. `completed()` rejects with it, so a command exits with the reason;
       // with nobody listening it is not thrown (the session goes on).
       onWriteStalled: (err) => { if (this.listens('error')) this.emit('error', isBitswarmError(err) ? err : ioError('storage', err)) }
-    })
+    }, this.selection?.pieces ?? null)
     const uploader = new Uploader(meta, storage, have, this.limits.upload, {
       onMisbehaving,
       onReadError: (err) => this.emit('warning', { code: 'ERR_IO', message: describe(ioError('reading a piece', err)) })

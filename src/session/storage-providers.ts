@@ -26,10 +26,11 @@ export function downloadStorage (outDir: string, force: boolean): StorageProvide
   let download: DownloadTarget | null = null
   let info: Info | null = null
   return {
-    open: async (meta, onChecking) => {
+    open: async (meta, onChecking, skipped) => {
       info = meta.info
       const opened = await openDownload(outDir, meta, {
         force,
+        ...(skipped !== undefined ? { skipped } : {}),
         ...(onChecking !== undefined ? { onChecking: throttleProgress(onChecking, PROGRESS_INTERVAL_MS) } : {})
       })
       download = opened.storage

@@ -14,8 +14,9 @@ import type { Uploader } from './uploader.js'
 export interface StorageProvider {
   /** Opens the storage and says which pieces it already holds (verified); `onChecking`
    *  follows the re-hash of pieces an interrupted run left, when there is one (the first,
-   *  the last, at most one every PROGRESS_INTERVAL_MS between). */
-  open (meta: Metadata, onChecking?: (progress: HashProgress) => void): Promise<OpenedStorage>
+   *  the last, at most one every PROGRESS_INTERVAL_MS between). `skipped` files are not
+   *  wanted: they do not become files of the finished download. */
+  open (meta: Metadata, onChecking?: (progress: HashProgress) => void, skipped?: ReadonlySet<number>): Promise<OpenedStorage>
   /** Called once every piece is held and verified; returns the content's final path. */
   finalize (): Promise<string>
 }

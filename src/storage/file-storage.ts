@@ -5,14 +5,14 @@
 import { constants } from 'node:fs'
 import { type FileHandle, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { FILE_IO_CONCURRENCY, PARTIAL_SUFFIX } from '../constants.js'
+import { FILE_IO_CONCURRENCY, PARTIAL_SUFFIX, PARTS_SUFFIX } from '../constants.js'
 import { closed, fileExists, ioError, notReadable, notWritable } from '../errors.js'
 import type { FileSpan } from '../types.js'
 import { forEachLimited } from './concurrent.js'
 import { FilePool } from './file-pool.js'
 import { readFailure, writeFailure } from './fs-errors.js'
 import { Layout } from './layout.js'
-import { ensureWritableDir, entryAt, moveIntoPlace, preparePartial } from './partial.js'
+import { ensureWritableDir, entryAt, moveIntoPlace, preparePartial, setAsideSkipped } from './partial.js'
 import { fileParts, filePath, isSingleFile, safeComponent } from './paths.js'
 import { readExactly, sliceChunks, writevExactly } from './positional.js'
 import { fileStatesAt } from './file-states.js'
@@ -25,6 +25,8 @@ interface Location {
   writable: boolean
   /** Whether the root may be a symbolic link: only a share's root, which the user named. */
   followRoot: boolean
+  /** A finished selective download: the skipped files are under this root instead. */
+  parts?: { root: string, files: ReadonlySet<number> }
 }
 
 export class FileStorage implements PieceStorage {
@@ -173,11 +175,13 @@ export class FileStorage implements PieceStorage {
   }
 
   private insideOf (file: number): Inside {
-    return { root: this.location.root, parts: fileParts(this.meta.info, file), followRoot: this.location.followRoot }
+    const aside = this.location.parts?.files.has(file) === true
+    return { root: aside ? this.location.parts!.root : this.location.root, parts: fileParts(this.meta.info, file), followRoot: aside ? false : this.location.followRoot }
   }
 
   protected pathOf (file: number): string {
-    return filePath(this.location.root, this.meta.info, file)
+    const aside = this.location.parts?.files.has(file) === true
+    return filePath(aside ? this.location.parts!.root : this.location.root, this.meta.info, file)
   }
 }
 
@@ -189,17 +193,20 @@ export class DownloadStorage extends FileStorage {
    *  False for a fresh download, whose content is all holes. */
   readonly resumed: boolean
   private readonly force: boolean
+  /** Files the selection leaves out: set aside at finalize (partial.ts setAsideSkipped). */
+  private readonly skipped: ReadonlySet<number>
   private finalizing: Promise<string> | null = null
 
   protected override readonly meta: StorageMetadata
 
-  constructor (finalPath: string, meta: StorageMetadata, resumed: boolean, force: boolean) {
+  constructor (finalPath: string, meta: StorageMetadata, resumed: boolean, force: boolean, skipped: ReadonlySet<number> = new Set()) {
     super(finalPath + PARTIAL_SUFFIX, meta, true, false)
     this.meta = meta
     this.partialPath = finalPath + PARTIAL_SUFFIX
     this.finalPath = finalPath
     this.resumed = resumed
     this.force = force
+    this.skipped = skipped
   }
 
   /** Gives the content its final name; call once every piece is written and verified.
@@ -208,8 +215,11 @@ export class DownloadStorage extends FileStorage {
    *  meanwhile), the partial is intact, still writable, and finalize may be tried again. */
   finalize (): Promise<string> {
     this.finalizing ??= this.relocate(async () => {
+      const aside = this.skipped.size > 0 && !isSingleFile(this.meta.info)
+      const partsPath = this.finalPath + PARTS_SUFFIX
+      if (aside) await setAsideSkipped(this.partialPath, partsPath, this.meta.info, this.skipped)
       await moveIntoPlace(this.partialPath, this.finalPath, isSingleFile(this.meta.info), this.force)
-      return { root: this.finalPath, writable: false, followRoot: false }
+      return { root: this.finalPath, writable: false, followRoot: false, ...(aside ? { parts: { root: partsPath, files: this.skipped } } : {}) }
     }).then(() => this.finalPath, (err: unknown) => {
       this.finalizing = null
       throw err
@@ -238,6 +248,8 @@ export async function openShare (rootPath: string, meta: StorageMetadata): Promi
 export interface DownloadOptions {
   /** Replace an existing entry at the final path (only once the new content is complete). */
   force?: boolean
+  /** Files the selection leaves out. */
+  skipped?: ReadonlySet<number>
 }
 
 /** Storage for a download into `outDir`: written at outDir/name + PARTIAL_SUFFIX, renamed to
@@ -250,7 +262,7 @@ export async function createDownload (outDir: string, meta: StorageMetadata, opt
   // Checked before anything is written, so a refused download leaves no trace.
   if (!force && (await entryAt(finalPath)) !== null) throw fileExists(finalPath)
   const resumed = await preparePartial(finalPath + PARTIAL_SUFFIX, meta.info, force)
-  return new DownloadStorage(finalPath, meta, resumed, force)
+  return new DownloadStorage(finalPath, meta, resumed, force, opts.skipped)
 }
 
 /** Opens a file of the partial; preparePartial created it, so a missing file is an error

@@ -30,6 +30,8 @@ export interface OpenDownloadOptions {
   force?: boolean
   /** Progress of the re-hash, when there is one. */
   onChecking?: (progress: HashProgress) => void
+  /** Files the selection leaves out: not files of the finished download. */
+  skipped?: ReadonlySet<number>
 }
 
 /** What an interrupted download found: `have` pieces held, `trusted` of them on the
@@ -78,7 +80,7 @@ export async function openDownload (
   // The files as the last run left them, before laying out the partial touches any.
   const rightKind = partial !== null && (isSingleFile(meta.info) ? partial.isFile() : partial.isDirectory())
   const before = rightKind ? await fileStatesAt(partialPath, meta.info, false) : null
-  const download = await createDownload(dir, meta, opts.force === true ? { force: true } : {})
+  const download = await createDownload(dir, meta, { force: opts.force === true, ...(opts.skipped !== undefined ? { skipped: opts.skipped } : {}) })
   try {
     const { have, rehashed, resumed } = download.resumed && before !== null
       ? await resume(download, meta, layout, saved, before, opts.onChecking)

@@ -3,7 +3,8 @@
 // and takes its final name only once every piece is written and verified.
 
 import { constants, type Stats } from 'node:fs'
-import { access, lstat, mkdir, rename, rm, stat } from 'node:fs/promises'
+import { access, lstat, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { FILE_IO_CONCURRENCY } from '../constants.js'
 import { fileExists, notWritable, symlinkRefused } from '../errors.js'
 import type { Info } from '../types.js'
@@ -114,5 +115,35 @@ async function removeEntry (path: string): Promise<void> {
     await rm(path, { recursive: true, force: true })
   } catch (err) {
     throw writeFailure(path, err)
+  }
+}
+
+/** A selective download is complete: the files it skipped leave the partial for the parts
+ *  folder beside it (`partsPath`, same tree), where the bytes they share with a selected
+ *  file's pieces stay readable to serve those pieces (libtorrent's part file); folders that
+ *  only held skipped files go too, unless the share lists them as empty folders. */
+export async function setAsideSkipped (partialPath: string, partsPath: string, info: Info, skipped: ReadonlySet<number>): Promise<void> {
+  const checked = new Set<string>()
+  const parents = new Set<string>()
+  for (const file of skipped) {
+    const parts = fileParts(info, file)
+    const to: Inside = { root: partsPath, parts, followRoot: false, checked }
+    await makeFolders(to)
+    try {
+      await rename(pathOf({ root: partialPath, parts, followRoot: false }), pathOf(to))
+    } catch (err) {
+      throw writeFailure(pathOf(to), err)
+    }
+    for (let depth = parts.length - 1; depth > 0; depth--) parents.add(parts.slice(0, depth).join('/'))
+  }
+  const kept = new Set((info.folders ?? []).map((folder) => folder.join('/')))
+  // Deepest first, so a folder is tried once what it held is gone.
+  for (const folder of [...parents].sort((a, b) => b.split('/').length - a.split('/').length)) {
+    if (kept.has(folder)) continue
+    try {
+      await rmdir(join(partialPath, ...folder.split('/')))
+    } catch (err) {
+      if (errnoOf(err) !== 'ENOTEMPTY' && errnoOf(err) !== 'EEXIST') throw writeFailure(join(partialPath, folder), err)
+    }
   }
 }

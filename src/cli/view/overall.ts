@@ -2,7 +2,7 @@
 
 import { formatBytes, formatBytesShort, formatDuration, formatPercent, formatRate } from '../format.js'
 import { type Fact, fact, fitFacts, joinFacts } from './facts.js'
-import { bytesHeld, etaSeconds, isComplete, piecesHeld, type ViewState } from './state.js'
+import { etaSeconds, isComplete, target, type ViewState } from './state.js'
 import { fitLine, type Span, span, spansWidth } from './text.js'
 import type { HashProgress } from '../../piece-hashing.js'
 
@@ -36,9 +36,10 @@ export function overallFacts (state: ViewState, short = false): Fact[] {
     ]
   }
   const eta = etaSeconds(state)
+  const t = target(state)!
   return [
-    fact(0, span(formatPercent(piecesHeld(state), c.pieceCount), 'bold')),
-    fact(4, span(`${formatBytes(bytesHeld(state))} / ${formatBytes(c.totalBytes)}`)),
+    fact(0, span(formatPercent(t.have, t.pieces), 'bold')),
+    fact(4, span(`${formatBytes(t.heldBytes)} / ${formatBytes(t.bytes)}${t.bytes < c.totalBytes ? ' selected' : ''}`)),
     ...rates,
     fact(5, span(isComplete(state) ? (state.role === 'share' ? 'seeding' : 'complete') : eta === null ? 'ETA –' : `ETA ${formatDuration(eta)}`)),
     peerFact
@@ -68,10 +69,10 @@ function checkingNow (state: ViewState): HashProgress | null {
 }
 
 function bar (state: ViewState, cells: number): Span[] {
-  const c = state.content!
+  const t = target(state)!
   const checking = checkingNow(state)
   const filled = checking !== null
     ? Math.floor((checking.totalBytes === 0 ? 1 : checking.bytes / checking.totalBytes) * cells)
-    : c.pieceCount === 0 ? cells : Math.floor((piecesHeld(state) / c.pieceCount) * cells)
+    : t.pieces === 0 ? cells : Math.floor((t.have / t.pieces) * cells)
   return [span(BAR_HELD.repeat(filled), 'green'), span(BAR_MISSING.repeat(cells - filled), 'dim')]
 }

@@ -172,17 +172,29 @@ export function bytesHeld (state: ViewState): number {
   return Math.max(0, have * c.pieceSize - (state.held[c.pieceCount - 1] === 1 ? lastShort : 0))
 }
 
+/** What the download is after: every piece, or a selection's (progress is of these). */
+export function target (state: ViewState): { have: number, pieces: number, heldBytes: number, bytes: number } | null {
+  const c = state.content
+  if (c === null) return null
+  const selected = state.stats?.selected ?? null
+  if (selected === null) return { have: piecesHeld(state), pieces: c.pieceCount, heldBytes: bytesHeld(state), bytes: c.totalBytes }
+  // A selection's pieces may hold bytes of skipped files: the bytes held are an estimate.
+  const heldBytes = selected.have >= selected.pieces ? selected.bytes : Math.min(selected.bytes, selected.have * c.pieceSize)
+  return { have: selected.have, pieces: selected.pieces, heldBytes, bytes: selected.bytes }
+}
+
 /** Seconds to completion at the current rate; null when stalled, done or unknown. */
 export function etaSeconds (state: ViewState): number | null {
-  const c = state.content
+  const t = target(state)
   const rate = state.stats?.downloadRate ?? 0
-  if (c === null || state.done !== null || rate < 1) return null
-  const remaining = c.totalBytes - bytesHeld(state)
+  if (t === null || state.done !== null || rate < 1) return null
+  const remaining = t.bytes - t.heldBytes
   return remaining <= 0 ? null : remaining / rate
 }
 
 export function isComplete (state: ViewState): boolean {
-  return state.done !== null || (state.content !== null && piecesHeld(state) >= state.content.pieceCount)
+  const t = target(state)
+  return state.done !== null || (t !== null && t.have >= t.pieces)
 }
 
 function onStats (state: ViewState, stats: SessionStats): void {

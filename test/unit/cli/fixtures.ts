@@ -64,6 +64,7 @@ export function stats (fields: Partial<SessionStats> = {}): SessionStats {
     hashFailures: 0,
     wasted: 0,
     partial: [],
+    selected: null,
     ...fields
   }
 }
