@@ -8,8 +8,9 @@ import { DISCOVERY_REFRESH_MAX_MS, DISCOVERY_REFRESH_MS, MAX_PARALLEL_DIALS, MAX
 import { type BitswarmError, bootstrapUnreachable, closed, timedOut } from './errors.js'
 import { parseLink } from './metadata/link.js'
 import type { Metadata } from './metadata/metadata.js'
-import { createMetadata, type SkippedEntry } from './metadata/create.js'
+import { createMetadata, type SkippedEntry, walkShare } from './metadata/create.js'
 import { defaultCacheDir, MetadataCache } from './metadata/metadata-cache.js'
+import { choosePieceSize } from './metadata/piece-size.js'
 import { type HashProgress, throttleProgress } from './piece-hashing.js'
 import { BanList } from './session/ban-list.js'
 import { Session, type StorageProvider, type TransferLimits } from './session/session.js'
@@ -206,7 +207,8 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   /** Fetches a share known by its link (or info hash) into `outDir`. */
   async get (link: string | Buffer, opts: GetOptions): Promise<Session> {
     const infoHash = typeof link === 'string' ? parseLink(link).infoHash : link
-    return await this.addSession(infoHash, undefined, downloadStorage(opts.outDir, opts.force === true), { ...(opts.selection !== undefined ? { selection: opts.selection } : {}) })
+    const storage = downloadStorage(opts.outDir, opts.force === true, async (path, meta) => await this.rememberDownload(path, meta))
+    return await this.addSession(infoHash, undefined, storage, { ...(opts.selection !== undefined ? { selection: opts.selection } : {}) })
   }
 
   /** The metadata of a share known by its link, fetched from peers (the files it holds, their
@@ -309,6 +311,23 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     else void join.announced.then((ok) => { if (ok) announced() })
     if (this.opts.lookupAgain !== false) this.keepLookingForPeers(session, join.discovery)
     return session
+  }
+
+  /** A complete download is content this node has hashed, in effect: its metadata goes in
+   *  the cache under the folder's files as they are now, so sharing that folder later gives
+   *  the same link at once. Under the automatic piece size's key when it is that size, and
+   *  under its own (`--piece-size`) in any case. Only for a whole share (not a selection).
+   *  Best effort. */
+  private async rememberDownload (path: string, meta: Metadata): Promise<void> {
+    if (this.cache === null) return
+    try {
+      const layout = await walkShare(path)
+      if (layout.skipped.length > 0) return
+      if (meta.pieceSize === choosePieceSize(meta.totalBytes)) await this.cache.store(layout, undefined, meta)
+      await this.cache.store(layout, meta.pieceSize, meta)
+    } catch {
+      // Not cached: sharing it hashes it, as for any other folder.
+    }
   }
 
   /** A lookup made before the other side's announce landed is not retried by hyperswarm

@@ -21,13 +21,16 @@ export function shareStorage (path: string): StorageProvider {
 }
 
 /** Downloads into `outDir`; an interrupted download found there is resumed from its resume
- *  record, re-hashing only what the record cannot vouch for. */
-export function downloadStorage (outDir: string, force: boolean): StorageProvider {
+ *  record, re-hashing only what the record cannot vouch for. `onComplete` runs once the
+ *  whole share (no file skipped) is in its final place, before the session says `done`. */
+export function downloadStorage (outDir: string, force: boolean, onComplete?: (path: string, meta: Metadata) => Promise<void>): StorageProvider {
   let download: DownloadTarget | null = null
   let info: Info | null = null
+  let whole: Metadata | null = null
   return {
     open: async (meta, onChecking, skipped) => {
       info = meta.info
+      whole = skipped === undefined || skipped.size === 0 ? meta : null
       const opened = await openDownload(outDir, meta, {
         force,
         ...(skipped !== undefined ? { skipped } : {}),
@@ -39,6 +42,7 @@ export function downloadStorage (outDir: string, force: boolean): StorageProvide
     finalize: async () => {
       const finalPath = await download!.finalize()
       await applyShareAttributes(finalPath, info!)
+      if (whole !== null) await onComplete?.(finalPath, whole)
       return finalPath
     }
   }

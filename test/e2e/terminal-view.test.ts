@@ -16,7 +16,7 @@ const SHARE_FLAGS = ['--piece-size', '32K', '--upload-limit', '1M']
 const ESCAPE = /\x1b/
 
 const overallBar = (l: string): boolean => /^█*░+ \d{1,2}% /.test(l)
-const pieceMap = (columns: number) => (l: string): boolean => l.length === columns - 1 && /^[█▒·]+$/.test(l) && /[▒·]/.test(l)
+const pieceMap = (columns: number) => (l: string): boolean => l.length === columns - 1 && /^[█▓▒░·]+$/.test(l) && /[▓▒░·]/.test(l)
 const peerRow = (l: string): boolean => /^[0-9a-f]{6,8} +\d/.test(l)
 
 /** The overall bar, the piece map and a peer row on the screen at the same moment. */

@@ -35,4 +35,22 @@ describe('real folders', () => {
     expect((await stat(join(done.path, 'logs', 'old'))).isDirectory()).toBe(true)
     await expect(stat(join(done.path, 'passwd'))).rejects.toThrow(/ENOENT/)
   })
+
+  it('a finished download shared again gives the same link at once: no hashing', async () => {
+    const root = join(fixture.dir.path, 'photos')
+    await mkdir(join(root, '2024'), { recursive: true })
+    await writeFile(join(root, '2024', 'a.jpg'), Buffer.alloc(300 * 1024, 7))
+    await writeFile(join(root, 'b.jpg'), Buffer.alloc(50 * 1024, 9))
+    const shared = await fixture.swarm.createNode().share(root)
+
+    const session = await fixture.swarm.createNode().get(shared.link, { outDir: join(fixture.dir.path, 'got') })
+    const done = await session.completed()
+    // The metadata was cached for the download's files before `done`.
+    const again = fixture.swarm.createNode()
+    const hashed: number[] = []
+    again.on('hashing', (p) => hashed.push(p.bytes))
+    const reshared = await again.share(done.path)
+    expect(reshared.infoHash.equals(shared.infoHash)).toBe(true)
+    expect(hashed).toEqual([])
+  })
 })
