@@ -5,8 +5,11 @@
 //  - a partial: the record's pieces are held at once; the journal's, and those of files that
 //    changed, are re-hashed (every piece when there is no usable record);
 //  - the final name and a record saying "complete" for these very files, no partial: the
-//    last run was killed between its rename and its clean-up; it is finished here.
+//    last run was killed between its rename and its clean-up; it is finished here;
+//  - the final name holding some or all of this content (no record): its right pieces are
+//    kept, and only the rest is fetched (adoptExisting).
 
+import { rename } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { Bitfield } from '../bitfield.js'
 import { RESUME_JOURNAL_SUFFIX, RESUME_RECORD_SUFFIX, PARTIAL_SUFFIX } from '../constants.js'
@@ -16,6 +19,8 @@ import { removeFile } from './atomic-file.js'
 import { createDownload, type DownloadStorage, FileStorage } from './file-storage.js'
 import { fileStatesAt } from './file-states.js'
 import { Layout } from './layout.js'
+import { piecesAlreadyThere } from './existing-content.js'
+import { writeFailure } from './fs-errors.js'
 import { ensureWritableDir, entryAt } from './partial.js'
 import { isSingleFile, safeComponent } from './paths.js'
 import { verifyExisting } from './recheck.js'
@@ -74,17 +79,34 @@ export async function openDownload (
         resumed: { have: meta.pieceCount, trusted: meta.pieceCount, checked: 0 }
       }
     }
-    if (opts.force !== true) throw fileExists(finalPath)
+    if (opts.force !== true) {
+      const adopted = await adoptExisting(finalPath, partialPath, meta, layout, opts)
+      if (adopted !== null) return await startResumable(dir, meta, paths, adopted, opts)
+      throw fileExists(finalPath)
+    }
   }
 
   // The files as the last run left them, before laying out the partial touches any.
   const rightKind = partial !== null && (isSingleFile(meta.info) ? partial.isFile() : partial.isDirectory())
   const before = rightKind ? await fileStatesAt(partialPath, meta.info, false) : null
+  return await startResumable(dir, meta, paths, async (download) => download.resumed && before !== null
+    ? await resume(download, meta, layout, saved, before, opts.onChecking)
+    : { have: new Bitfield(meta.pieceCount), rehashed: [], resumed: null }, opts)
+}
+
+type Found = { have: Bitfield, rehashed: number[], resumed: ResumeSummary | null }
+
+/** Lays out the partial, finds what it holds (`find`), and starts keeping its resume record. */
+async function startResumable (
+  dir: string,
+  meta: StorageMetadata & { infoHash: Buffer },
+  paths: ResumePaths,
+  find: (download: DownloadStorage) => Promise<Found>,
+  opts: OpenDownloadOptions
+): Promise<OpenedDownload> {
   const download = await createDownload(dir, meta, { force: opts.force === true, ...(opts.skipped !== undefined ? { skipped: opts.skipped } : {}) })
   try {
-    const { have, rehashed, resumed } = download.resumed && before !== null
-      ? await resume(download, meta, layout, saved, before, opts.onChecking)
-      : { have: new Bitfield(meta.pieceCount), rehashed: [], resumed: null }
+    const { have, rehashed, resumed } = await find(download)
     const keeper = new ResumeKeeper(download, meta.infoHash, paths, have)
     await keeper.start(rehashed)
     return { storage: new ResumableDownload(download, keeper), have, resumed }
@@ -92,6 +114,32 @@ export async function openDownload (
     await download.close().catch(() => {})
     throw err
   }
+}
+
+/** The final name holds (some of) this very content: its right pieces are verified where
+ *  they are, then the entry becomes the partial, so only what is missing or wrong is fetched
+ *  and written, and the rename at the end puts it back (files in the folder that are not
+ *  the share's stay with it). Null when not one piece is right: then it is something else
+ *  of the same name, left alone. Not with a file selection, whose finish sets aside the
+ *  files it skipped. */
+async function adoptExisting (
+  finalPath: string,
+  partialPath: string,
+  meta: StorageMetadata & { infoHash: Buffer },
+  layout: Layout,
+  opts: OpenDownloadOptions
+): Promise<((download: DownloadStorage) => Promise<Found>) | null> {
+  if (opts.skipped !== undefined && opts.skipped.size > 0) return null
+  const entry = await entryAt(finalPath)
+  if (entry === null || (isSingleFile(meta.info) ? !entry.isFile() : !entry.isDirectory())) return null
+  const have = await piecesAlreadyThere(finalPath, meta, layout, opts.onChecking)
+  if (have.size === 0) return null
+  try {
+    await rename(finalPath, partialPath)
+  } catch (err) {
+    throw writeFailure(partialPath, err)
+  }
+  return async () => ({ have, rehashed: [...have.indices()], resumed: { have: have.size, trusted: 0, checked: layout.pieceCount } })
 }
 
 async function resume (
