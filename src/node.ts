@@ -25,6 +25,7 @@ import { chooseRelay, findRelays, RelayService } from './network/relay.js'
 import { connectionRoute } from './network/route.js'
 import type { Peer } from './session/peer.js'
 import type { SelectionRules } from './selection/file-selection.js'
+import type { NamingRules } from './storage/portable-names.js'
 import { HANDSHAKE_FLAGS } from './wire/handshake.js'
 
 export interface NodeOptions {
@@ -108,6 +109,9 @@ export interface GetOptions {
   /** Only some files (`only` / `exclude` globs, see selection/glob.ts), or files by priority
    *  (`priorities`: path in the share → skip / normal / high). Every file when absent. */
   selection?: SelectionRules
+  /** Name rules to write under, over what this machine and file system say (tests, or a
+   *  folder that will be copied to Windows): see storage/on-disk-names.ts. */
+  naming?: Partial<NamingRules>
 }
 
 export class BitswarmNode extends TypedEmitter<NodeEvents> {
@@ -207,7 +211,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   /** Fetches a share known by its link (or info hash) into `outDir`. */
   async get (link: string | Buffer, opts: GetOptions): Promise<Session> {
     const infoHash = typeof link === 'string' ? parseLink(link).infoHash : link
-    const storage = downloadStorage(opts.outDir, opts.force === true, async (path, meta) => await this.rememberDownload(path, meta))
+    const storage = downloadStorage(opts.outDir, opts.force === true, async (path, meta) => await this.rememberDownload(path, meta), opts.naming)
     return await this.addSession(infoHash, undefined, storage, { ...(opts.selection !== undefined ? { selection: opts.selection } : {}) })
   }
 

@@ -10,6 +10,8 @@ import { discoveryKeyOf } from '../metadata/info-hash.js'
 import { formatLink } from '../metadata/link.js'
 import type { Metadata } from '../metadata/metadata.js'
 import { resolveSelection, type ResolvedSelection, type SelectionRules } from '../selection/file-selection.js'
+import { describeRenames } from '../storage/on-disk-names.js'
+import type { Renamed } from '../storage/portable-names.js'
 import type { PieceStorage } from '../storage/storage.js'
 import { TypedEmitter } from '../typed-emitter.js'
 import { WireChannel } from '../wire/channel.js'
@@ -65,6 +67,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   transfer: Transfer | null = null
   /** What an interrupted download found when it resumed (the `resumed` event), if it did. */
   resumed: SessionEvents['resumed'] | null = null
+  /** Paths of the share written under other names on this file system (on-disk-names.ts). */
+  renamed: readonly Renamed[] = []
   /** The file selection once the metadata is known; null when every file is wanted. */
   selection: ResolvedSelection | null = null
   private readonly selectionRules: SelectionRules
@@ -287,6 +291,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (opened.resumed != null) {
       this.resumed = opened.resumed
       this.emit('resumed', opened.resumed)
+    }
+    if (opened.renamed !== undefined && opened.renamed.length > 0) {
+      this.renamed = opened.renamed
+      this.emit('warning', { code: 'ERR_UNPORTABLE_NAME', message: describeRenames(opened.renamed) })
     }
     this.transfer = this.createTransfer(meta, opened.storage, opened.have)
     for (const peer of this.peers.values()) {

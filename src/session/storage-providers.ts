@@ -9,6 +9,8 @@ import { openShare } from '../storage/file-storage.js'
 import { openDownload } from '../storage/open-download.js'
 import type { DownloadTarget } from '../storage/resumable-download.js'
 import { applyShareAttributes } from '../storage/share-attributes.js'
+import { namingRulesFor, onDiskMetadata } from '../storage/on-disk-names.js'
+import type { NamingRules } from '../storage/portable-names.js'
 import type { Info } from '../types.js'
 import type { StorageProvider } from './session.js'
 
@@ -23,21 +25,23 @@ export function shareStorage (path: string): StorageProvider {
 /** Downloads into `outDir`; an interrupted download found there is resumed from its resume
  *  record, re-hashing only what the record cannot vouch for. `onComplete` runs once the
  *  whole share (no file skipped) is in its final place, before the session says `done`. */
-export function downloadStorage (outDir: string, force: boolean, onComplete?: (path: string, meta: Metadata) => Promise<void>): StorageProvider {
+export function downloadStorage (outDir: string, force: boolean, onComplete?: (path: string, meta: Metadata) => Promise<void>, naming: Partial<NamingRules> = {}): StorageProvider {
   let download: DownloadTarget | null = null
   let info: Info | null = null
   let whole: Metadata | null = null
   return {
     open: async (meta, onChecking, skipped) => {
-      info = meta.info
-      whole = skipped === undefined || skipped.size === 0 ? meta : null
-      const opened = await openDownload(outDir, meta, {
+      // Names this file system cannot hold are written under ones it can (on-disk-names.ts).
+      const disk = onDiskMetadata(meta, await namingRulesFor(outDir, naming))
+      info = disk.meta.info
+      whole = (skipped === undefined || skipped.size === 0) && disk.renamed.length === 0 ? meta : null
+      const opened = await openDownload(outDir, disk.meta, {
         force,
         ...(skipped !== undefined ? { skipped } : {}),
         ...(onChecking !== undefined ? { onChecking: throttleProgress(onChecking, PROGRESS_INTERVAL_MS) } : {})
       })
       download = opened.storage
-      return opened
+      return { ...opened, renamed: disk.renamed }
     },
     finalize: async () => {
       const finalPath = await download!.finalize()

@@ -4,6 +4,7 @@
 import type { Bitfield } from '../bitfield.js'
 import type { Metadata } from '../metadata/metadata.js'
 import type { HashProgress } from '../piece-hashing.js'
+import type { Renamed } from '../storage/portable-names.js'
 import type { PieceStorage } from '../storage/storage.js'
 import { TokenBucket } from '../token-bucket.js'
 import type { Downloader } from './downloader.js'
@@ -26,6 +27,8 @@ export interface OpenedStorage {
   have: Bitfield
   /** What an interrupted download found, when there was one. */
   resumed?: SessionEvents['resumed'] | null
+  /** Paths in the share that this file system cannot hold, and the names written instead. */
+  renamed?: Renamed[]
 }
 
 /** The node's byte-rate limits, shared by all its sessions and peers. */
