@@ -24,6 +24,13 @@ export type ErrorCode =
   | 'ERR_DISK_FULL'
   | 'ERR_SYMLINK'
   | 'ERR_EMPTY_SELECTION'
+  | 'ERR_INSECURE_STATE'
+  | 'ERR_STATE_CORRUPT'
+  | 'ERR_DAEMON_RUNNING'
+  | 'ERR_NO_DAEMON'
+  | 'ERR_UNAUTHORIZED'
+  | 'ERR_UNKNOWN_SHARE'
+  | 'ERR_AMBIGUOUS_ID'
 
 export class BitswarmError extends Error {
   readonly code: ErrorCode
@@ -117,3 +124,24 @@ function describeCause (cause: unknown): string {
   if (cause instanceof Error) return (cause as NodeJS.ErrnoException).code ?? cause.message
   return String(cause)
 }
+
+export const insecureState = (dir: string, why: string): BitswarmError =>
+  new BitswarmError('ERR_INSECURE_STATE', `the state folder ${dir} is not private: ${why}`)
+
+export const stateCorrupt = (path: string, why: string): BitswarmError =>
+  new BitswarmError('ERR_STATE_CORRUPT', `cannot read the daemon's share list ${path} (kept as it is): ${why}`)
+
+export const daemonRunning = (pid: number | null): BitswarmError =>
+  new BitswarmError('ERR_DAEMON_RUNNING', pid === null ? 'another daemon is starting with this state folder' : `a daemon already runs with this state folder (pid ${pid})`)
+
+export const noDaemon = (dir: string): BitswarmError =>
+  new BitswarmError('ERR_NO_DAEMON', `no daemon runs with the state folder ${dir}: start one with \`bitswarm daemon\``)
+
+export const unauthorized = (): BitswarmError =>
+  new BitswarmError('ERR_UNAUTHORIZED', 'the daemon refused the request: wrong or missing token')
+
+export const unknownShare = (id: string): BitswarmError =>
+  new BitswarmError('ERR_UNKNOWN_SHARE', `no share of the daemon has an id starting with ${id}`)
+
+export const ambiguousId = (id: string, count: number): BitswarmError =>
+  new BitswarmError('ERR_AMBIGUOUS_ID', `${count} shares have an id starting with ${id}: give more of it`)

@@ -43,6 +43,31 @@ function program (): Command {
     .option('--timeout <seconds>', 'give up (exit 1) when nothing has arrived for this long; the partial is kept')))
     .action(async (link: string, flags) => await run(import('./get.js').then(async ({ get }) => await get(link, flags)), flags.json === true))
 
+  const state = (command: Command, json = true): Command => {
+    command.addOption(new Option('--state <dir>', 'the daemon\'s state folder (default: $XDG_DATA_HOME/bitswarm)').env('BITSWARM_STATE'))
+    return json ? command.option('--json', 'print JSON') : command // the network options bring their own
+  }
+
+  addTransferOptions(addNetworkOptions(state(cli.command('daemon')
+    .description('run a long-lived node that seeds and downloads what is added to it, across restarts (`daemon stop` ends it)')
+    .argument('[action]', '`stop` to end the running daemon'), false)))
+    .action(async (action: string | undefined, flags) => await run(import('./daemon.js').then(async ({ daemon }) => await daemon(action, flags)), flags.json === true))
+
+  state(cli.command('add')
+    .description('give the running daemon a link to download or a path to seed')
+    .argument('<link|path>')
+    .option('-o, --output <dir>', 'folder to download a link into', '.'))
+    .action(async (target: string, flags) => await run(import('./daemon.js').then(async ({ add }) => await add(target, flags)), flags.json === true))
+
+  state(cli.command('ls')
+    .description('list the running daemon\'s shares: name, size, progress, rates, peers, state'))
+    .action(async (flags) => await run(import('./daemon.js').then(async ({ ls }) => await ls(flags)), flags.json === true))
+
+  state(cli.command('rm')
+    .description('stop and forget one of the daemon\'s shares (its files stay)')
+    .argument('<id>', 'the share\'s id, or enough of its first digits'))
+    .action(async (id: string, flags) => await run(import('./daemon.js').then(async ({ rm }) => await rm(id, flags)), flags.json === true))
+
   cli.command('bootstrap')
     .description('run a DHT bootstrap node for a private network')
     .addOption(new Option('--host <ip>', 'IPv4 address to bind and advertise (the one other nodes dial)').env('BITSWARM_HOST'))

@@ -1,0 +1,80 @@
+// `bitswarm daemon` (run a long-lived node), `daemon stop`, and the commands that drive a
+// running one: `add <link|path>`, `ls`, `rm <id>`. They only parse and print; the daemon
+// (src/daemon/) does the work.
+
+import { resolve } from 'node:path'
+import { callDaemon } from '../daemon/api-client.js'
+import { Daemon, type ShareRow } from '../daemon/daemon.js'
+import { openStateDir, stateDirOf, statePaths } from '../daemon/state-dir.js'
+import { invalidOption } from '../errors.js'
+import { parseLink } from '../metadata/link.js'
+import { formatBytes, formatPercent, formatRate } from './format.js'
+import { type NetworkFlags, toNodeOptions } from './network-options.js'
+import { writeErr, writeOut } from './output.js'
+import { printable } from './printable.js'
+import { stopExitCode, untilStopped } from './signals.js'
+import { type TransferFlags, toTransferOptions } from './transfer-options.js'
+
+export interface StateFlags { state?: string, json?: boolean }
+
+export async function daemon (action: string | undefined, flags: StateFlags & NetworkFlags & TransferFlags): Promise<number> {
+  if (action === 'stop') {
+    await callDaemon(statePaths(stateDirOf(flags.state)), 'POST', '/stop')
+    return 0
+  }
+  if (action !== undefined) throw invalidOption(`unknown daemon action "${action}": run \`bitswarm daemon\` or \`bitswarm daemon stop\``)
+  const paths = await openStateDir(stateDirOf(flags.state))
+  const node = new Daemon(paths, { ...toNodeOptions(flags), ...toTransferOptions(flags) })
+  const stop = untilStopped((reason) => stopExitCode(reason, 0))
+  try {
+    await node.start()
+    writeOut(flags.json === true ? JSON.stringify({ event: 'ready', state: paths.dir, shares: node.list().length }) + '\n' : `daemon running; state in ${printable(paths.dir)}\n`)
+    await Promise.race([node.stopped, stop.reason])
+    return 0
+  } finally {
+    await node.close()
+    stop.dispose()
+  }
+}
+
+/** `add <link|path>`: a link is downloaded into `-o` (default: here), a path is seeded. */
+export async function add (target: string, flags: StateFlags & { output?: string }): Promise<number> {
+  const paths = statePaths(stateDirOf(flags.state))
+  const isLink = target.startsWith('bitswarm:') || /^[0-9a-f]{64}$/i.test(target)
+  if (isLink) parseLink(target)
+  const body = isLink ? { link: target, output: resolve(flags.output ?? '.') } : { path: resolve(target) }
+  const row = await callDaemon(paths, 'POST', '/shares', body) as ShareRow
+  writeOut(flags.json === true ? JSON.stringify(row) + '\n' : `${row.id.slice(0, 8)}  ${printable(row.name ?? target)}\n`)
+  return 0
+}
+
+export async function ls (flags: StateFlags): Promise<number> {
+  const rows = await callDaemon(statePaths(stateDirOf(flags.state)), 'GET', '/shares') as ShareRow[]
+  if (flags.json === true) {
+    for (const row of rows) writeOut(JSON.stringify(row) + '\n')
+    return 0
+  }
+  if (rows.length === 0) {
+    writeErr('the daemon has no shares: add one with `bitswarm add <link|path>`\n')
+    return 0
+  }
+  writeOut(['id      ', 'name'.padEnd(24), 'size'.padStart(10), 'done'.padStart(6), '↓'.padStart(11), '↑'.padStart(11), 'peers', 'state'].join(' ') + '\n')
+  for (const r of rows) {
+    writeOut([
+      r.id.slice(0, 8),
+      printable(r.name ?? '–').slice(0, 24).padEnd(24),
+      formatBytes(r.size).padStart(10),
+      (r.pieces > 0 ? formatPercent(r.have, r.pieces) : '–').padStart(6),
+      formatRate(r.downloadRate).padStart(11),
+      formatRate(r.uploadRate).padStart(11),
+      String(r.peers).padStart(5),
+      r.state
+    ].join(' ') + '\n')
+  }
+  return 0
+}
+
+export async function rm (id: string, flags: StateFlags): Promise<number> {
+  await callDaemon(statePaths(stateDirOf(flags.state)), 'DELETE', `/shares/${encodeURIComponent(id)}`)
+  return 0
+}

@@ -1,0 +1,86 @@
+// The daemon's control interface: HTTP+JSON on a Unix socket in the state folder, both the
+// socket and the token file readable by the user alone. Every request carries the token
+// (`Authorization: Bearer …`); one without it is answered 401, before anything is read.
+
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { chmod, rm, writeFile } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { isBitswarmError } from '../errors.js'
+import type { StatePaths } from './state-dir.js'
+
+/** Largest request body taken: a link or a path, and a folder. */
+const MAX_BODY_BYTES = 64 * 1024
+
+export interface DaemonApi {
+  list: () => unknown[]
+  add: (request: { link?: string, path?: string, output?: string }) => Promise<unknown>
+  remove: (id: string) => Promise<void>
+  stop: () => void
+}
+
+export interface ApiServer { close: () => Promise<void> }
+
+export async function startApiServer (paths: StatePaths, api: DaemonApi): Promise<ApiServer> {
+  const token = randomBytes(32).toString('hex')
+  await writeFile(paths.token, token + '\n', { mode: 0o600 })
+  await chmod(paths.token, 0o600)
+  const expected = Buffer.from(`Bearer ${token}`)
+  const server = createServer((req, res) => {
+    const given = Buffer.from(req.headers.authorization ?? '')
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      reply(res, 401, { code: 'ERR_UNAUTHORIZED', message: 'wrong or missing token' })
+      req.resume()
+      return
+    }
+    void route(req, api).then((body) => reply(res, 200, body), (err: unknown) => {
+      if (isBitswarmError(err)) reply(res, 400, { code: err.code, message: err.message })
+      else reply(res, 500, { code: 'ERR_INTERNAL', message: String((err as Error)?.message ?? err) })
+    })
+  })
+  // The lock is ours: a socket left there is a dead daemon's.
+  await rm(paths.socket, { force: true })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(paths.socket, () => { server.off('error', reject); resolve() })
+  })
+  await chmod(paths.socket, 0o600)
+  return {
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await rm(paths.token, { force: true })
+    }
+  }
+}
+
+async function route (req: IncomingMessage, api: DaemonApi): Promise<unknown> {
+  const url = new URL(req.url ?? '/', 'http://daemon')
+  const share = /^\/shares\/([0-9a-fA-F]+)$/.exec(url.pathname)
+  if (req.method === 'GET' && url.pathname === '/shares') return api.list()
+  if (req.method === 'POST' && url.pathname === '/shares') return await api.add(await jsonBody(req) as { link?: string, path?: string, output?: string })
+  if (req.method === 'DELETE' && share !== null) {
+    await api.remove(share[1]!)
+    return { removed: share[1] }
+  }
+  if (req.method === 'POST' && url.pathname === '/stop') {
+    setImmediate(() => api.stop())
+    return { stopping: true }
+  }
+  throw Object.assign(new Error(`no such request: ${req.method ?? ''} ${url.pathname}`), { code: 'ERR_INTERNAL' })
+}
+
+async function jsonBody (req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large')
+    chunks.push(chunk as Buffer)
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')
+}
+
+function reply (res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(body) + '\n')
+}
