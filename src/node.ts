@@ -26,6 +26,7 @@ import { connectionRoute } from './network/route.js'
 import type { Peer } from './session/peer.js'
 import type { SelectionRules } from './selection/file-selection.js'
 import type { NamingRules } from './storage/portable-names.js'
+import { WireChannel } from './wire/channel.js'
 import { HANDSHAKE_FLAGS } from './wire/handshake.js'
 
 export interface NodeOptions {
@@ -408,6 +409,10 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     this.relay?.accept(conn)
     this.emit('connection', { peer })
     for (const session of this.byInfoHash.values()) session.attach(conn)
+    // A share the peer adds (or resumes) later opens its channel on this same connection.
+    WireChannel.answerOpens(conn, (discoveryKey) => {
+      for (const session of this.byInfoHash.values()) if (session.discoveryKey.equals(discoveryKey)) session.attach(conn)
+    })
   }
 
   private handshakeFlags (): number {

@@ -41,6 +41,14 @@ export class WireChannel {
     this.channel = channel
   }
 
+  /** Calls `onOpen` with the discovery key of each channel the remote opens on this
+   *  connection that no channel of ours answers yet: a share added (or resumed) on the other
+   *  side after the connection was made. Without it protomux rejects that open, and the two
+   *  would never trade that share over this connection. `onOpen` opens ours (or does not). */
+  static answerOpens (stream: SecretStream, onOpen: (discoveryKey: Buffer) => void): void {
+    Protomux.from(stream).pair({ protocol: PROTOCOL_NAME }, (id: Buffer | null) => { if (id !== null) onOpen(id) })
+  }
+
   /** Creates and opens the channel; returns null when this connection already has one. */
   static open (stream: SecretStream, discoveryKey: Buffer, infoHash: Buffer, flags: number, handlers: WireChannelHandlers): WireChannel | null {
     guardFrameSize(stream)
