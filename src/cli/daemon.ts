@@ -5,26 +5,40 @@
 import { resolve } from 'node:path'
 import { callDaemon } from '../daemon/api-client.js'
 import { Daemon, type ShareRow } from '../daemon/daemon.js'
+import type { SeedLimits } from '../daemon/seed-limits.js'
 import { openStateDir, stateDirOf, statePaths } from '../daemon/state-dir.js'
 import { invalidOption } from '../errors.js'
 import { parseLink } from '../metadata/link.js'
 import { formatBytes, formatPercent, formatRate } from './format.js'
-import { type NetworkFlags, toNodeOptions } from './network-options.js'
+import { type NetworkFlags, parseSeconds, toNodeOptions } from './network-options.js'
 import { writeErr, writeOut } from './output.js'
 import { printable } from './printable.js'
 import { stopExitCode, untilStopped } from './signals.js'
 import { type TransferFlags, toTransferOptions } from './transfer-options.js'
 
 export interface StateFlags { state?: string, json?: boolean }
+export interface SeedLimitFlags { seedRatio?: string, seedTime?: string }
 
-export async function daemon (action: string | undefined, flags: StateFlags & NetworkFlags & TransferFlags): Promise<number> {
+/** --seed-ratio 2 (bytes up / size) and --seed-time 3600 (seconds), checked. */
+function seedLimits (flags: SeedLimitFlags): SeedLimits {
+  const limits: SeedLimits = {}
+  if (flags.seedRatio !== undefined) {
+    const ratio = Number(flags.seedRatio)
+    if (!Number.isFinite(ratio) || ratio <= 0) throw invalidOption(`--seed-ratio wants a number above 0, not "${flags.seedRatio}"`)
+    limits.ratio = ratio
+  }
+  if (flags.seedTime !== undefined) limits.seconds = parseSeconds(flags.seedTime)
+  return limits
+}
+
+export async function daemon (action: string | undefined, flags: StateFlags & NetworkFlags & TransferFlags & SeedLimitFlags): Promise<number> {
   if (action === 'stop') {
     await callDaemon(statePaths(stateDirOf(flags.state)), 'POST', '/stop')
     return 0
   }
   if (action !== undefined) throw invalidOption(`unknown daemon action "${action}": run \`bitswarm daemon\` or \`bitswarm daemon stop\``)
   const paths = await openStateDir(stateDirOf(flags.state))
-  const node = new Daemon(paths, { ...toNodeOptions(flags), ...toTransferOptions(flags) })
+  const node = new Daemon(paths, { node: { ...toNodeOptions(flags), ...toTransferOptions(flags) }, limits: seedLimits(flags) })
   const stop = untilStopped((reason) => stopExitCode(reason, 0))
   try {
     await node.start()
@@ -38,11 +52,12 @@ export async function daemon (action: string | undefined, flags: StateFlags & Ne
 }
 
 /** `add <link|path>`: a link is downloaded into `-o` (default: here), a path is seeded. */
-export async function add (target: string, flags: StateFlags & { output?: string }): Promise<number> {
+export async function add (target: string, flags: StateFlags & SeedLimitFlags & { output?: string }): Promise<number> {
   const paths = statePaths(stateDirOf(flags.state))
   const isLink = target.startsWith('bitswarm:') || /^[0-9a-f]{64}$/i.test(target)
   if (isLink) parseLink(target)
-  const body = isLink ? { link: target, output: resolve(flags.output ?? '.') } : { path: resolve(target) }
+  const limits = seedLimits(flags)
+  const body = { ...(isLink ? { link: target, output: resolve(flags.output ?? '.') } : { path: resolve(target) }), limits }
   const row = await callDaemon(paths, 'POST', '/shares', body) as ShareRow
   writeOut(flags.json === true ? JSON.stringify(row) + '\n' : `${row.id.slice(0, 8)}  ${printable(row.name ?? target)}\n`)
   return 0
@@ -74,7 +89,14 @@ export async function ls (flags: StateFlags): Promise<number> {
   return 0
 }
 
-export async function rm (id: string, flags: StateFlags): Promise<number> {
-  await callDaemon(statePaths(stateDirOf(flags.state)), 'DELETE', `/shares/${encodeURIComponent(id)}`)
+export async function rm (id: string, flags: StateFlags & { deleteData?: boolean }): Promise<number> {
+  await callDaemon(statePaths(stateDirOf(flags.state)), 'DELETE', `/shares/${encodeURIComponent(id)}${flags.deleteData === true ? '?data=1' : ''}`)
+  return 0
+}
+
+/** `pause <id>` / `resume <id>`: stop or start trading one share, remembered across restarts. */
+export async function pauseOrResume (action: 'pause' | 'resume', id: string, flags: StateFlags): Promise<number> {
+  const row = await callDaemon(statePaths(stateDirOf(flags.state)), 'POST', `/shares/${encodeURIComponent(id)}/${action}`) as ShareRow
+  writeOut(flags.json === true ? JSON.stringify(row) + '\n' : `${row.id.slice(0, 8)}  ${printable(row.name ?? row.id)}  ${row.state}\n`)
   return 0
 }

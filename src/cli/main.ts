@@ -50,13 +50,17 @@ function program (): Command {
 
   addTransferOptions(addNetworkOptions(state(cli.command('daemon')
     .description('run a long-lived node that seeds and downloads what is added to it, across restarts (`daemon stop` ends it)')
-    .argument('[action]', '`stop` to end the running daemon'), false)))
+    .argument('[action]', '`stop` to end the running daemon')
+    .option('--seed-ratio <ratio>', 'stop seeding a share once it uploaded this many times its size (a share\'s own limit wins)')
+    .option('--seed-time <seconds>', 'stop seeding a share after this long'), false)))
     .action(async (action: string | undefined, flags) => await run(import('./daemon.js').then(async ({ daemon }) => await daemon(action, flags)), flags.json === true))
 
   state(cli.command('add')
     .description('give the running daemon a link to download or a path to seed')
     .argument('<link|path>')
-    .option('-o, --output <dir>', 'folder to download a link into', '.'))
+    .option('-o, --output <dir>', 'folder to download a link into', '.')
+    .option('--seed-ratio <ratio>', 'stop seeding it once it uploaded this many times its size')
+    .option('--seed-time <seconds>', 'stop seeding it after this long'))
     .action(async (target: string, flags) => await run(import('./daemon.js').then(async ({ add }) => await add(target, flags)), flags.json === true))
 
   state(cli.command('ls')
@@ -64,9 +68,17 @@ function program (): Command {
     .action(async (flags) => await run(import('./daemon.js').then(async ({ ls }) => await ls(flags)), flags.json === true))
 
   state(cli.command('rm')
-    .description('stop and forget one of the daemon\'s shares (its files stay)')
-    .argument('<id>', 'the share\'s id, or enough of its first digits'))
+    .description('stop and forget one of the daemon\'s shares (its files stay unless --delete-data)')
+    .argument('<id>', 'the share\'s id, or enough of its first digits')
+    .option('--delete-data', 'also delete what the daemon downloaded for it (never a path you added)'))
     .action(async (id: string, flags) => await run(import('./daemon.js').then(async ({ rm }) => await rm(id, flags)), flags.json === true))
+
+  for (const action of ['pause', 'resume'] as const) {
+    state(cli.command(action)
+      .description(action === 'pause' ? 'stop trading one of the daemon\'s shares (remembered across restarts)' : 'trade a paused share again')
+      .argument('<id>', 'the share\'s id, or enough of its first digits'))
+      .action(async (id: string, flags) => await run(import('./daemon.js').then(async ({ pauseOrResume }) => await pauseOrResume(action, id, flags)), flags.json === true))
+  }
 
   cli.command('bootstrap')
     .description('run a DHT bootstrap node for a private network')

@@ -6,6 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { chmod, rm, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { isBitswarmError } from '../errors.js'
+import type { SeedLimits } from './seed-limits.js'
 import type { StatePaths } from './state-dir.js'
 
 /** Largest request body taken: a link or a path, and a folder. */
@@ -13,8 +14,10 @@ const MAX_BODY_BYTES = 64 * 1024
 
 export interface DaemonApi {
   list: () => unknown[]
-  add: (request: { link?: string, path?: string, output?: string }) => Promise<unknown>
-  remove: (id: string) => Promise<void>
+  add: (request: { link?: string, path?: string, output?: string, limits?: SeedLimits }) => Promise<unknown>
+  remove: (id: string, deleteData: boolean) => Promise<void>
+  pause: (id: string) => Promise<unknown>
+  resume: (id: string) => Promise<unknown>
   stop: () => void
 }
 
@@ -55,13 +58,15 @@ export async function startApiServer (paths: StatePaths, api: DaemonApi): Promis
 
 async function route (req: IncomingMessage, api: DaemonApi): Promise<unknown> {
   const url = new URL(req.url ?? '/', 'http://daemon')
-  const share = /^\/shares\/([0-9a-fA-F]+)$/.exec(url.pathname)
+  const share = /^\/shares\/([0-9a-fA-F]+)(?:\/(pause|resume))?$/.exec(url.pathname)
   if (req.method === 'GET' && url.pathname === '/shares') return api.list()
-  if (req.method === 'POST' && url.pathname === '/shares') return await api.add(await jsonBody(req) as { link?: string, path?: string, output?: string })
-  if (req.method === 'DELETE' && share !== null) {
-    await api.remove(share[1]!)
+  if (req.method === 'POST' && url.pathname === '/shares') return await api.add(await jsonBody(req) as Parameters<DaemonApi['add']>[0])
+  if (req.method === 'DELETE' && share !== null && share[2] === undefined) {
+    await api.remove(share[1]!, url.searchParams.get('data') === '1')
     return { removed: share[1] }
   }
+  if (req.method === 'POST' && share !== null && share[2] === 'pause') return await api.pause(share[1]!)
+  if (req.method === 'POST' && share !== null && share[2] === 'resume') return await api.resume(share[1]!)
   if (req.method === 'POST' && url.pathname === '/stop') {
     setImmediate(() => api.stop())
     return { stopping: true }

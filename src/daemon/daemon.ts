@@ -2,13 +2,28 @@
 // metadata cache, so a restart re-hashes nothing that did not change; downloads resume from
 // their resume record), the control API, and the registry kept in step with what it runs.
 
-import { resolve } from 'node:path'
+import { rm } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { PARTIAL_SUFFIX, PARTS_SUFFIX, RESUME_JOURNAL_SUFFIX, RESUME_RECORD_SUFFIX } from '../constants.js'
+import { invalidOption } from '../errors.js'
 import { BitswarmNode, type NodeOptions } from '../node.js'
 import type { Session } from '../session/session.js'
 import { acquireLock } from './lock.js'
 import { findShare, loadRegistry, saveRegistry, type ShareEntry } from './registry.js'
 import { type ApiServer, startApiServer } from './api-server.js'
+import { limitsFor, seedLimitReached, type SeedLimits } from './seed-limits.js'
 import type { StatePaths } from './state-dir.js'
+
+/** How often seeding shares are held against their limits. */
+const SEED_CHECK_MS = 1_000
+/** How often their upload and seeding time are written down (and at every change of state). */
+const SEED_SAVE_MS = 30_000
+
+export interface DaemonOptions {
+  node: NodeOptions
+  /** The daemon-wide seeding limits; a share's own win. */
+  limits?: SeedLimits
+}
 
 /** One row of `bitswarm ls`. */
 export interface ShareRow {
@@ -39,23 +54,31 @@ export class Daemon {
   private settleStopped: () => void = () => {}
   /** Resolves once `stop` was asked for (API or signal). */
   readonly stopped = new Promise<void>((resolve) => { this.settleStopped = resolve })
+  private readonly limits: SeedLimits
+  private seedTimer: NodeJS.Timeout | null = null
+  private lastCheck = Date.now()
+  private lastSave = Date.now()
 
-  constructor (paths: StatePaths, nodeOptions: NodeOptions) {
+  constructor (paths: StatePaths, options: DaemonOptions) {
     this.paths = paths
-    this.node = new BitswarmNode(nodeOptions)
+    this.node = new BitswarmNode(options.node)
+    this.limits = options.limits ?? {}
     this.node.on('hashing', ({ path, bytes }) => this.hashed.set(path, bytes))
   }
 
   async start (): Promise<void> {
     this.release = (await acquireLock(this.paths.lock)).release
     this.entries = await loadRegistry(this.paths.registry)
-    for (const entry of this.entries) if (!entry.paused) await this.run(entry)
+    for (const entry of this.entries) if (!entry.paused && entry.finished !== true) await this.run(entry)
     this.api = await startApiServer(this.paths, {
       list: () => this.list(),
       add: async (request) => await this.add(request),
-      remove: async (id) => await this.remove(id),
+      remove: async (id, deleteData) => await this.remove(id, deleteData),
+      pause: async (id) => await this.pause(id),
+      resume: async (id) => await this.resume(id),
       stop: () => this.settleStopped()
     })
+    this.seedTimer = setInterval(() => { void this.checkSeeding().catch(() => {}) }, SEED_CHECK_MS)
   }
 
   list (): ShareRow[] {
@@ -64,22 +87,22 @@ export class Daemon {
       const stats = session?.stats() ?? null
       return {
         id: entry.id,
-        name: session?.meta?.name ?? null,
+        name: session?.meta?.name ?? entry.name ?? null,
         kind: entry.kind,
         path: entry.path,
-        size: stats?.totalBytes ?? 0,
-        have: stats?.have ?? 0,
-        pieces: stats?.pieceCount ?? 0,
+        size: stats?.totalBytes ?? entry.size ?? 0,
+        have: stats?.have ?? (entry.finished === true ? 1 : 0),
+        pieces: stats?.pieceCount ?? (entry.finished === true ? 1 : 0),
         downloadRate: Math.round(stats?.downloadRate ?? 0),
         uploadRate: Math.round(stats?.uploadRate ?? 0),
         peers: stats?.peers ?? 0,
-        state: entry.paused ? 'paused' : session?.status ?? 'stopped',
+        state: entry.finished === true ? 'finished' : entry.paused ? 'paused' : session?.status ?? 'stopped',
         hashedBytes: entry.kind === 'seed' ? this.hashed.get(resolve(entry.path)) ?? 0 : 0
       }
     })
   }
 
-  async add (request: { link?: string, path?: string, output?: string }): Promise<ShareRow> {
+  async add (request: { link?: string, path?: string, output?: string, limits?: SeedLimits }): Promise<ShareRow> {
     let session: Session
     let entry: ShareEntry
     if (request.path !== undefined) {
@@ -89,10 +112,11 @@ export class Daemon {
     } else if (request.link !== undefined) {
       const output = resolve(request.output ?? '.')
       session = await this.node.get(request.link, { outDir: output })
-      entry = { id: session.infoHash.toString('hex'), link: request.link, kind: 'download', path: output, paused: false, addedAt: Date.now() }
+      entry = { id: session.infoHash.toString('hex'), link: request.link, kind: 'download', path: output, paused: false, addedAt: Date.now(), downloaded: true }
     } else {
-      throw new Error('add needs a link or a path')
+      throw invalidOption('add needs a link or a path')
     }
+    if (request.limits !== undefined && Object.keys(request.limits).length > 0) entry.limits = request.limits
     if (!this.entries.some((e) => e.id === entry.id)) {
       this.entries.push(entry)
       await this.save()
@@ -101,16 +125,81 @@ export class Daemon {
     return this.list().find((row) => row.id === entry.id)!
   }
 
-  async remove (prefix: string): Promise<void> {
+  /** Forgets a share; with `deleteData`, also deletes the files the daemon downloaded for it
+   *  (never files it was given to seed: those are the user's). */
+  async remove (prefix: string, deleteData = false): Promise<void> {
     const entry = findShare(this.entries, prefix)
+    if (deleteData && entry.downloaded !== true) throw invalidOption('--delete-data deletes only what the daemon downloaded; the files of a path you added stay yours')
     this.entries = this.entries.filter((e) => e !== entry)
     await this.save()
+    const session = this.sessions.get(entry.id)
     this.sessions.delete(entry.id)
+    const name = session?.meta?.name ?? null
     await this.node.remove(entry.id)
+    if (!deleteData) return
+    if (entry.kind === 'seed') {
+      await rm(entry.path, { recursive: true, force: true })
+      await rm(entry.path + PARTS_SUFFIX, { recursive: true, force: true })
+    } else if (name !== null) {
+      // Not complete: the partial and its resume files, in the folder it was downloading into.
+      for (const suffix of [PARTIAL_SUFFIX, RESUME_RECORD_SUFFIX, RESUME_JOURNAL_SUFFIX]) await rm(join(entry.path, name + suffix), { recursive: true, force: true })
+    }
+  }
+
+  /** Stops trading a share, remembered across restarts. */
+  async pause (prefix: string): Promise<ShareRow> {
+    const entry = findShare(this.entries, prefix)
+    if (!entry.paused) {
+      entry.paused = true
+      await this.save()
+      this.sessions.delete(entry.id)
+      await this.node.remove(entry.id)
+    }
+    return this.list().find((row) => row.id === entry.id)!
+  }
+
+  async resume (prefix: string): Promise<ShareRow> {
+    const entry = findShare(this.entries, prefix)
+    if (entry.paused) {
+      entry.paused = false
+      await this.save()
+      if (entry.finished !== true) await this.run(entry)
+    }
+    return this.list().find((row) => row.id === entry.id)!
+  }
+
+  /** Holds each seeding share against its limits; one that reached them stops, 'finished'. */
+  private async checkSeeding (): Promise<void> {
+    const now = Date.now()
+    const elapsed = (now - this.lastCheck) / 1000
+    this.lastCheck = now
+    let changed = false
+    for (const entry of this.entries) {
+      const session = this.sessions.get(entry.id)
+      if (session === undefined || session.status !== 'seeding') continue
+      entry.seededSeconds = (entry.seededSeconds ?? 0) + elapsed
+      const stats = session.stats()
+      const reached = seedLimitReached(limitsFor(entry.limits ?? {}, this.limits), { uploaded: (entry.uploaded ?? 0) + stats.uploaded, size: stats.totalBytes, seededSeconds: entry.seededSeconds })
+      if (reached === null) continue
+      entry.uploaded = (entry.uploaded ?? 0) + stats.uploaded
+      entry.finished = true
+      changed = true
+      this.sessions.delete(entry.id)
+      await this.node.remove(entry.id)
+    }
+    if (changed || now - this.lastSave >= SEED_SAVE_MS) await this.save()
   }
 
   async close (): Promise<void> {
+    if (this.seedTimer !== null) clearInterval(this.seedTimer)
     await this.api?.close()
+    // This run's uploads count toward the ratio of the next (a SIGKILL loses them: the
+    // ratio then only runs later, it never stops a share early).
+    for (const entry of this.entries) {
+      const uploaded = this.sessions.get(entry.id)?.stats().uploaded ?? 0
+      if (uploaded > 0) entry.uploaded = (entry.uploaded ?? 0) + uploaded
+    }
+    await this.save().catch(() => {})
     await this.node.close()
     await this.release?.()
   }
@@ -128,15 +217,30 @@ export class Daemon {
    *  those files, from the metadata cached at completion, without fetching or hashing. */
   private watch (entry: ShareEntry, session: Session): void {
     this.sessions.set(entry.id, session)
+    const known = session.meta
+    if (known !== null && (entry.name !== known.name || entry.size !== known.totalBytes)) {
+      entry.name = known.name
+      entry.size = known.totalBytes
+      void this.save().catch(() => {})
+    }
     if (entry.kind !== 'download') return
     void session.completed().then(async (done) => {
       entry.kind = 'seed'
       entry.path = done.path
+      entry.downloaded = true
+      entry.name = session.meta!.name
+      entry.size = session.meta!.totalBytes
       await this.save()
     }, () => {})
   }
 
+  /** Saves run one after another (each writes the whole list as it is when it starts). */
+  private saving: Promise<void> = Promise.resolve()
+
   private async save (): Promise<void> {
-    await saveRegistry(this.paths.registry, this.entries)
+    this.lastSave = Date.now()
+    const next = this.saving.then(async () => await saveRegistry(this.paths.registry, this.entries))
+    this.saving = next.catch(() => {})
+    await next
   }
 }

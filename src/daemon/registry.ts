@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { ambiguousId, stateCorrupt, unknownShare } from '../errors.js'
 import { replaceFile } from '../storage/atomic-file.js'
+import type { SeedLimits } from './seed-limits.js'
 
 export interface ShareEntry {
   /** The info hash, hex. */
@@ -17,6 +18,18 @@ export interface ShareEntry {
   paused: boolean
   /** When it was added, ms since the epoch. */
   addedAt: number
+  /** The content's name and size, once known (listed while it is not running). */
+  name?: string
+  size?: number
+  /** The daemon fetched these files (so `rm --delete-data` may delete them). */
+  downloaded?: boolean
+  /** Its own seeding limits (over the daemon's). */
+  limits?: SeedLimits
+  /** Bytes uploaded and seconds seeded in earlier runs, for the limits. */
+  uploaded?: number
+  seededSeconds?: number
+  /** A seeding limit was reached: listed, no longer seeded. */
+  finished?: boolean
 }
 
 const VERSION = 1
@@ -57,5 +70,24 @@ function checkEntry (value: unknown): ShareEntry {
     (e.kind !== 'seed' && e.kind !== 'download') || typeof e.path !== 'string' || typeof e.paused !== 'boolean' || typeof e.addedAt !== 'number') {
     throw new Error(`a malformed entry: ${JSON.stringify(value)?.slice(0, 200)}`)
   }
-  return { id: e.id, link: e.link, kind: e.kind, path: e.path, paused: e.paused, addedAt: e.addedAt }
+  const number = (x: unknown): boolean => x === undefined || (typeof x === 'number' && Number.isFinite(x) && x >= 0)
+  const limits = e.limits as SeedLimits | undefined
+  if (!number(e.uploaded) || !number(e.seededSeconds) || !number(e.size) || (e.name !== undefined && typeof e.name !== 'string') || (limits !== undefined && (typeof limits !== 'object' || !number(limits.ratio) || !number(limits.seconds)))) {
+    throw new Error(`a malformed entry: ${JSON.stringify(value)?.slice(0, 200)}`)
+  }
+  return {
+    id: e.id,
+    link: e.link,
+    kind: e.kind,
+    path: e.path,
+    paused: e.paused,
+    addedAt: e.addedAt,
+    ...(e.name !== undefined ? { name: e.name } : {}),
+    ...(e.size !== undefined ? { size: e.size } : {}),
+    ...(e.downloaded === true ? { downloaded: true } : {}),
+    ...(limits !== undefined ? { limits: { ...(limits.ratio !== undefined ? { ratio: limits.ratio } : {}), ...(limits.seconds !== undefined ? { seconds: limits.seconds } : {}) } } : {}),
+    ...(e.uploaded !== undefined ? { uploaded: e.uploaded } : {}),
+    ...(e.seededSeconds !== undefined ? { seededSeconds: e.seededSeconds } : {}),
+    ...(e.finished === true ? { finished: true } : {})
+  }
 }

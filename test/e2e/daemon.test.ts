@@ -76,4 +76,57 @@ describe('bitswarm daemon', () => {
       daemon.kill('SIGTERM')
     }
   })
+
+  it('downloads a link and seeds it until its limit, pauses and resumes across a restart, deletes only what it downloaded', async () => {
+    const state = join(network.dir.path, 'state2')
+    const mine = join(network.dir.path, 'mine.bin')
+    await writeRandomFile(mine, 100 * KiB)
+    const theirs = join(network.dir.path, 'theirs.bin')
+    const digest = await writeRandomFile(theirs, 300 * KiB)
+    const sharer = startCli(['share', theirs, '--quiet', ...network.net()])
+    const ls = async (): Promise<Row[]> => (await runCli(['ls', '--state', state, '--json'])).stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Row)
+    /** The daemon's API has no event stream yet: its list is read until it says so (10 s). */
+    const until = async (what: string, test: (rows: Row[]) => boolean): Promise<Row[]> => {
+      for (let i = 0; i < 100; i++) {
+        const rows = await ls()
+        if (test(rows)) return rows
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      throw new Error(`the daemon never listed ${what}: ${JSON.stringify(await ls())}`)
+    }
+    let daemon = startCli(['daemon', '--state', state, '--json', ...network.net()])
+    try {
+      await daemon.nextLine()
+      const link = await sharer.nextLine()
+      const out = join(network.dir.path, 'got')
+      await mkdir(out)
+      expect((await runCli(['add', link, '-o', out, '--seed-time', '1', '--state', state])).code).toBe(0)
+      expect((await runCli(['add', mine, '--state', state])).code).toBe(0)
+      const rows = await until('the download finished seeding', (r) => r[0]?.state === 'finished')
+      expect(rows[0]).toMatchObject({ kind: 'seed', name: 'theirs.bin' })
+      expect(await sha256File(join(out, 'theirs.bin'))).toBe(digest)
+
+      const id = rows[1]!.id
+      expect((await runCli(['pause', id.slice(0, 8), '--state', state])).stdout).toMatch(/ paused\n$/)
+      daemon.kill('SIGKILL')
+      await daemon.exit
+      daemon = startCli(['daemon', '--state', state, '--json', ...network.net()])
+      await daemon.nextLine()
+      expect((await ls()).map((r) => r.state)).toEqual(['finished', 'paused'])
+      expect((await runCli(['resume', id.slice(0, 8), '--state', state])).stdout).toMatch(/ seeding\n$/)
+
+      const refused = await runCli(['rm', id.slice(0, 8), '--delete-data', '--state', state])
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toMatch(/\[ERR_INVALID_OPTION\]/)
+      expect(await sha256File(mine)).toMatch(/^[0-9a-f]{64}$/) // still there
+      expect((await runCli(['rm', rows[0]!.id.slice(0, 8), '--delete-data', '--state', state])).code).toBe(0)
+      await expect(sha256File(join(out, 'theirs.bin'))).rejects.toThrow(/ENOENT/)
+      expect((await ls()).map((r) => r.id)).toEqual([id])
+    } finally {
+      daemon.kill('SIGTERM')
+      await daemon.exit
+      sharer.kill('SIGTERM')
+      await sharer.exit
+    }
+  })
 })
