@@ -56,6 +56,9 @@ export class Daemon {
   readonly stopped = new Promise<void>((resolve) => { this.settleStopped = resolve })
   private readonly limits: SeedLimits
   private seedTimer: NodeJS.Timeout | null = null
+  /** The registry was read: only then may it be written (a daemon refused its lock, or one
+   *  that found the list corrupt, must not overwrite it). */
+  private loaded = false
   private lastCheck = Date.now()
   private lastSave = Date.now()
 
@@ -69,6 +72,7 @@ export class Daemon {
   async start (): Promise<void> {
     this.release = (await acquireLock(this.paths.lock)).release
     this.entries = await loadRegistry(this.paths.registry)
+    this.loaded = true
     for (const entry of this.entries) if (!entry.paused && entry.finished !== true) await this.run(entry)
     this.api = await startApiServer(this.paths, {
       list: () => this.list(),
@@ -238,6 +242,7 @@ export class Daemon {
   private saving: Promise<void> = Promise.resolve()
 
   private async save (): Promise<void> {
+    if (!this.loaded) return
     this.lastSave = Date.now()
     const next = this.saving.then(async () => await saveRegistry(this.paths.registry, this.entries))
     this.saving = next.catch(() => {})
