@@ -52,6 +52,9 @@ export interface NodeOptions {
    *  hashed starts at once. Default: BITSWARM_CACHE_DIR, else $XDG_CACHE_HOME/bitswarm,
    *  else ~/.cache/bitswarm; false: no cache. */
   cacheDir?: string | false
+  /** Bounds of that cache (METADATA_CACHE_MAX_ENTRIES, METADATA_CACHE_MAX_BYTES); a daemon
+   *  keeps one entry per share it seeds, however many, so it lifts them. */
+  cacheLimits?: { maxEntries?: number, maxBytes?: number }
   /** Test knobs: reconnect backoffs of the swarm; `lookupAgain: false` stops the repeated
    *  DHT lookups (so a test sees what peer exchange alone does). */
   backoffs?: number[]
@@ -167,7 +170,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       upload: new TokenBucket({ rate: opts.uploadLimit ?? 0 }),
       download: new TokenBucket({ rate: opts.downloadLimit ?? 0 })
     }
-    this.cache = opts.cacheDir === false ? null : new MetadataCache(opts.cacheDir ?? defaultCacheDir())
+    this.cache = opts.cacheDir === false ? null : new MetadataCache(opts.cacheDir ?? defaultCacheDir(), opts.cacheLimits)
   }
 
   get publicKey (): Buffer { return this.swarm.keyPair.publicKey }

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { PARTIAL_SUFFIX, PARTS_SUFFIX, RESUME_JOURNAL_SUFFIX, RESUME_RECORD_SUFFIX } from '../constants.js'
 import { invalidOption } from '../errors.js'
 import { BitswarmNode, type NodeOptions } from '../node.js'
+import { forEachLimited } from '../storage/concurrent.js'
 import type { Session } from '../session/session.js'
 import { acquireLock } from './lock.js'
 import { findShare, loadRegistry, saveRegistry, type ShareEntry } from './registry.js'
@@ -14,6 +15,8 @@ import { type ApiServer, startApiServer } from './api-server.js'
 import { limitsFor, seedLimitReached, type SeedLimits } from './seed-limits.js'
 import type { StatePaths } from './state-dir.js'
 
+/** Shares brought back at once at start. */
+const RESTORE_CONCURRENCY = 16
 /** How often seeding shares are held against their limits. */
 const SEED_CHECK_MS = 1_000
 /** How often their upload and seeding time are written down (and at every change of state). */
@@ -64,7 +67,9 @@ export class Daemon {
 
   constructor (paths: StatePaths, options: DaemonOptions) {
     this.paths = paths
-    this.node = new BitswarmNode(options.node)
+    // Its own metadata cache, unbounded: every share it seeds comes back without hashing,
+    // however many (the user's cache keeps the last METADATA_CACHE_MAX_ENTRIES).
+    this.node = new BitswarmNode({ ...options.node, cacheDir: join(paths.dir, 'metadata'), cacheLimits: { maxEntries: Infinity, maxBytes: Infinity } })
     this.limits = options.limits ?? {}
     this.node.on('hashing', ({ path, bytes }) => this.hashed.set(path, bytes))
   }
@@ -73,7 +78,9 @@ export class Daemon {
     this.release = (await acquireLock(this.paths.lock)).release
     this.entries = await loadRegistry(this.paths.registry)
     this.loaded = true
-    for (const entry of this.entries) if (!entry.paused && entry.finished !== true) await this.run(entry)
+    // Each share's first DHT announcement takes round trips: several at once.
+    const waiting = this.entries.filter((entry) => !entry.paused && entry.finished !== true)
+    await forEachLimited(waiting.length, RESTORE_CONCURRENCY, async (i) => await this.run(waiting[i]!))
     this.api = await startApiServer(this.paths, {
       list: () => this.list(),
       add: async (request) => await this.add(request),

@@ -75,8 +75,9 @@ export class MetadataCache {
     }
   }
 
-  /** Removes the least recently used entries past the bounds. */
+  /** Removes the least recently used entries past the bounds (none to look for without). */
   private async prune (): Promise<void> {
+    if (this.maxEntries === Infinity && this.maxBytes === Infinity) return
     const names = (await readdir(this.dir)).filter((name) => name.endsWith(ENTRY_SUFFIX))
     const entries = (await Promise.all(names.map(async (name) => {
       const stats = await stat(join(this.dir, name)).catch(() => null)

@@ -8,6 +8,7 @@
 //             BENCH_SWARM_NO_LIMITS=1 drops the rate and slot flags (see swarm.ts)
 //   flood:    --runs 3  --flood-size 64M  --flood-upload 16M  --flood-rate 20000 (requests/s)
 //             --flood-requests 200000
+//   daemon (only when asked): --daemon-shares 1000
 //   wan (only when asked, needs root; see wan.ts): --runs 3  --wan-size 16M  --wan-cap 20 (Mbit/s)
 //             --wan-downloaders 4  --wan-settings delay,cap,swarm
 
@@ -19,13 +20,14 @@ import { parseByteSize } from '../../src/metadata/piece-size.js'
 import { swarmChart } from './chart.js'
 import { ROOT } from './processes.js'
 import { formatMiB } from './stats.js'
+import { daemonScaleCase, formatDaemonScale } from './daemon-scale.js'
 import { FLOOD_PIECE_BYTES, floodCase, floodGoals, formatFlood } from './flood.js'
 import { boundFor, formatSwarm, goals, type Mode, MODES, swarmCase } from './swarm.js'
 import { formatTransfer, transferCase } from './transfer.js'
 import { formatWan, WAN_SETTINGS, wanCase, type WanSetting } from './wan.js'
 
 const CASES = ['transfer', 'swarm', 'flood']
-const OPTIONAL_CASES = ['wan']
+const OPTIONAL_CASES = ['wan', 'daemon']
 const { values } = parseArgs({
   options: {
     case: { type: 'string', multiple: true },
@@ -44,7 +46,8 @@ const { values } = parseArgs({
     'wan-size': { type: 'string', default: '16M' },
     'wan-cap': { type: 'string', default: '20' },
     'wan-downloaders': { type: 'string', default: '4' },
-    'wan-settings': { type: 'string', default: WAN_SETTINGS.join(',') }
+    'wan-settings': { type: 'string', default: WAN_SETTINGS.join(',') },
+    'daemon-shares': { type: 'string', default: '1000' }
   }
 })
 const cases = values.case ?? CASES
@@ -115,6 +118,14 @@ try {
     process.stdout.write(formatFlood(runs, options) + '\n')
     await writeFile(join(resultsDir, 'flood.json'), JSON.stringify({ date: new Date().toISOString(), parameters: options, goals: floodGoals(runs, options), runs }, null, 2) + '\n')
     log(`flood: wrote ${join(resultsDir, 'flood.json')}`)
+  }
+  if (cases.includes('daemon')) {
+    const shares = Number(values['daemon-shares'])
+    if (!Number.isInteger(shares) || shares < 1) throw new Error('--daemon-shares must be a positive integer')
+    const result = await daemonScaleCase({ shares, workDir, log })
+    process.stdout.write(formatDaemonScale(result) + '\n')
+    await writeFile(join(resultsDir, 'daemon.json'), JSON.stringify({ date: new Date().toISOString(), result }, null, 2) + '\n')
+    log(`daemon: wrote ${join(resultsDir, 'daemon.json')}`)
   }
   if (cases.includes('wan')) {
     const settings = values['wan-settings'].split(',').map((s) => s.trim()) as WanSetting[]
