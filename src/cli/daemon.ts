@@ -3,7 +3,7 @@
 // (src/daemon/) does the work.
 
 import { resolve } from 'node:path'
-import { callDaemon } from '../daemon/api-client.js'
+import { callDaemon, followDaemon } from '../daemon/api-client.js'
 import { Daemon, type ShareRow } from '../daemon/daemon.js'
 import type { SeedLimits } from '../daemon/seed-limits.js'
 import { openStateDir, stateDirOf, statePaths } from '../daemon/state-dir.js'
@@ -11,7 +11,12 @@ import { invalidOption } from '../errors.js'
 import { parseLink } from '../metadata/link.js'
 import { formatBytes, formatPercent, formatRate } from './format.js'
 import { type NetworkFlags, parseSeconds, toNodeOptions } from './network-options.js'
-import { writeErr, writeOut } from './output.js'
+import { guardedStderr, writeErr, writeOut } from './output.js'
+import { colourEnabled } from './view/colour.js'
+import { renderOverall } from './view/overall.js'
+import { renderScreen } from './view/screen.js'
+import { createViewState, reduce, type ViewEvent, type ViewState } from './view/state.js'
+import { TerminalView } from './view/terminal-view.js'
 import { printable } from './printable.js'
 import { stopExitCode, untilStopped } from './signals.js'
 import { type TransferFlags, toTransferOptions } from './transfer-options.js'
@@ -100,3 +105,46 @@ export async function pauseOrResume (action: 'pause' | 'resume', id: string, fla
   writeOut(flags.json === true ? JSON.stringify(row) + '\n' : `${row.id.slice(0, 8)}  ${printable(row.name ?? row.id)}  ${row.state}\n`)
   return 0
 }
+
+/** `watch <id>`: the live view of one of the daemon's shares, from its event stream (the
+ *  same events as `get --json` watches, caught up first); `--json` passes them on as lines. */
+export async function watch (id: string, flags: StateFlags): Promise<number> {
+  const paths = statePaths(stateDirOf(flags.state))
+  const stop = untilStopped((reason) => stopExitCode(reason, 0))
+  const controller = new AbortController()
+  void stop.reason.then(() => controller.abort())
+  let view: TerminalView | null = null
+  let state: ViewState | null = null
+  let lastLine = 0
+  try {
+    await followDaemon(paths, `/shares/${encodeURIComponent(id)}/events`, (value) => {
+      const event = value as ViewEvent
+      if (flags.json === true) {
+        writeOut(JSON.stringify(value) + '\n')
+        return
+      }
+      if (state === null) {
+        const seeding = event.type === 'status' && event.data.status === 'seeding'
+        state = createViewState(seeding ? 'share' : 'get', `bitswarm://${id}`, Date.now())
+        if (process.stdout.isTTY === true && process.stderr.isTTY === true) {
+          const shown = state
+          view = new TerminalView(guardedStderr(), (size) => renderScreen(shown, size, colourEnabled(process.env, true)))
+          view.start()
+        }
+      }
+      reduce(state, event)
+      if (view === null && event.type === 'stats' && Date.now() - lastLine >= PLAIN_LINE_MS) {
+        lastLine = Date.now()
+        writeErr(renderOverall(state, PLAIN_WIDTH, false).join(' ') + '\n')
+      }
+    }, controller.signal)
+    return 0
+  } finally {
+    (view as TerminalView | null)?.stop()
+    stop.dispose()
+  }
+}
+
+/** Plain `watch` (not a terminal): a status line at most this often, this wide. */
+const PLAIN_LINE_MS = 1_000
+const PLAIN_WIDTH = 100

@@ -80,6 +80,11 @@ function program (): Command {
       .action(async (id: string, flags) => await run(import('./daemon.js').then(async ({ pauseOrResume }) => await pauseOrResume(action, id, flags)), flags.json === true))
   }
 
+  state(cli.command('watch')
+    .description('the live view of one of the daemon\'s shares (--json: its events, one per line)')
+    .argument('<id>', 'the share\'s id, or enough of its first digits'))
+    .action(async (id: string, flags) => await run(import('./daemon.js').then(async ({ watch }) => await watch(id, flags)), flags.json === true))
+
   cli.command('bootstrap')
     .description('run a DHT bootstrap node for a private network')
     .addOption(new Option('--host <ip>', 'IPv4 address to bind and advertise (the one other nodes dial)').env('BITSWARM_HOST'))

@@ -4,6 +4,7 @@
 
 import { PROGRESS_INTERVAL_MS } from '../constants.js'
 import type { BitswarmNode, LookupReport } from '../node.js'
+import { replayEvents, VIEW_EVENTS } from '../session/event-replay.js'
 import type { Session } from '../session/session.js'
 import type { PeerStats, SessionStats } from '../session/events.js'
 import type { Listener, TypedEmitter } from '../typed-emitter.js'
@@ -154,7 +155,7 @@ export class Reporter {
     const state = createViewState(this.opts.role ?? 'get', link, Date.now())
     this.state = state
     this.session = session
-    for (const type of ['metadata', 'status', 'checking', 'resumed', 'peer-add', 'peer-remove', 'piece-verified', 'piece-failed', 'stats', 'peer-stats', 'done', 'warning', 'error'] as const) {
+    for (const type of VIEW_EVENTS) {
       this.listen(session, type, (data: unknown) => this.apply({ type, data } as ViewEvent))
     }
     this.catchUp(session)
@@ -320,21 +321,7 @@ export class Reporter {
   /** Events from before watch(): node.get() and share() resolve once the swarm is joined,
    *  and a session may have found peers and pieces by then. */
   private catchUp (session: Session): void {
-    const meta = session.meta
-    if (meta !== null) {
-      this.apply({ type: 'metadata', data: { infoHash: session.infoHash.toString('hex'), name: meta.name, totalBytes: meta.totalBytes, pieceCount: meta.pieceCount, pieceSize: meta.pieceSize } })
-      // A seeder holds every piece: the stats below say so without a list of them.
-      const have = session.transfer?.downloader.have
-      if (have !== undefined && !have.complete) {
-        for (let piece = 0; piece < meta.pieceCount; piece++) {
-          if (have.has(piece)) this.apply({ type: 'piece-verified', data: { piece, from: null } })
-        }
-      }
-    }
-    this.apply({ type: 'status', data: { status: session.status, previous: session.status } })
-    if (session.resumed != null) this.apply({ type: 'resumed', data: session.resumed })
-    for (const id of session.peers.keys()) this.apply({ type: 'peer-add', data: { id } })
-    this.apply({ type: 'stats', data: session.stats() })
+    for (const event of replayEvents(session)) this.apply(event as ViewEvent)
   }
 }
 

@@ -11,6 +11,8 @@ import type { StatePaths } from './state-dir.js'
 
 /** Largest request body taken: a link or a path, and a folder. */
 const MAX_BODY_BYTES = 64 * 1024
+/** Events a `watch` may leave unread before it is cut off. */
+const MAX_UNREAD_EVENTS_BYTES = 4 * 1024 * 1024
 
 export interface DaemonApi {
   list: () => unknown[]
@@ -18,6 +20,8 @@ export interface DaemonApi {
   remove: (id: string, deleteData: boolean) => Promise<void>
   pause: (id: string) => Promise<unknown>
   resume: (id: string) => Promise<unknown>
+  /** Follows one share: `send` gets each event (the catch-up first); returns the stop. */
+  follow: (id: string, send: (event: unknown) => void, end: () => void) => () => void
   stop: () => void
 }
 
@@ -33,6 +37,11 @@ export async function startApiServer (paths: StatePaths, api: DaemonApi): Promis
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       reply(res, 401, { code: 'ERR_UNAUTHORIZED', message: 'wrong or missing token' })
       req.resume()
+      return
+    }
+    const events = /^\/shares\/([0-9a-fA-F]+)\/events$/.exec(new URL(req.url ?? '/', 'http://daemon').pathname)
+    if (req.method === 'GET' && events !== null) {
+      follow(res, api, events[1]!)
       return
     }
     void route(req, api).then((body) => reply(res, 200, body), (err: unknown) => {
@@ -72,6 +81,23 @@ async function route (req: IncomingMessage, api: DaemonApi): Promise<unknown> {
     return { stopping: true }
   }
   throw Object.assign(new Error(`no such request: ${req.method ?? ''} ${url.pathname}`), { code: 'ERR_INTERNAL' })
+}
+
+/** The share's events as NDJSON, one `{ type, data }` per line, until it ends or the
+ *  client goes; a client that does not read is cut off past what the socket buffers. */
+function follow (res: ServerResponse, api: DaemonApi, id: string): void {
+  let unfollow: () => void = () => {}
+  try {
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' })
+    unfollow = api.follow(id, (event) => {
+      if (res.writableLength > MAX_UNREAD_EVENTS_BYTES) res.destroy()
+      else res.write(JSON.stringify(event, (_key, value: unknown) => value instanceof Error ? { code: (value as { code?: string }).code, message: value.message } : value) + '\n')
+    }, () => res.end())
+  } catch (err) {
+    res.end(JSON.stringify({ type: 'error', data: { code: isBitswarmError(err) ? err.code : 'ERR_IO', message: (err as Error).message } }) + '\n')
+    return
+  }
+  res.on('close', () => unfollow())
 }
 
 async function jsonBody (req: IncomingMessage): Promise<unknown> {

@@ -8,6 +8,7 @@ import { PARTIAL_SUFFIX, PARTS_SUFFIX, RESUME_JOURNAL_SUFFIX, RESUME_RECORD_SUFF
 import { invalidOption } from '../errors.js'
 import { BitswarmNode, type NodeOptions } from '../node.js'
 import { forEachLimited } from '../storage/concurrent.js'
+import { replayEvents, type SessionEvent, VIEW_EVENTS } from '../session/event-replay.js'
 import type { Session } from '../session/session.js'
 import { acquireLock } from './lock.js'
 import { findShare, loadRegistry, saveRegistry, type ShareEntry } from './registry.js'
@@ -62,7 +63,8 @@ export class Daemon {
   /** The registry was read: only then may it be written (a daemon refused its lock, or one
    *  that found the list corrupt, must not overwrite it). */
   private loaded = false
-  private lastCheck = Date.now()
+  /** When each seeding share was last seen seeding by checkSeeding. */
+  private readonly seedingSeen = new Map<string, number>()
   private lastSave = Date.now()
 
   constructor (paths: StatePaths, options: DaemonOptions) {
@@ -87,6 +89,7 @@ export class Daemon {
       remove: async (id, deleteData) => await this.remove(id, deleteData),
       pause: async (id) => await this.pause(id),
       resume: async (id) => await this.resume(id),
+      follow: (id, send, end) => this.follow(id, send, end),
       stop: () => this.settleStopped()
     })
     this.seedTimer = setInterval(() => { void this.checkSeeding().catch(() => {}) }, SEED_CHECK_MS)
@@ -179,16 +182,43 @@ export class Daemon {
     return this.list().find((row) => row.id === entry.id)!
   }
 
+  /** One share's events, caught up first, until its session closes (`watch`). */
+  follow (prefix: string, send: (event: SessionEvent) => void, end: () => void): () => void {
+    const entry = findShare(this.entries, prefix)
+    const session = this.sessions.get(entry.id)
+    if (session === undefined) {
+      end() // paused, finished or stopped: nothing happens to follow
+      return () => {}
+    }
+    for (const event of replayEvents(session)) send(event)
+    const listeners = VIEW_EVENTS.map((type) => {
+      const listener = (data: unknown): void => send({ type, data } as SessionEvent)
+      session.on(type, listener as never)
+      return () => session.off(type, listener as never)
+    })
+    const onClose = (): void => { stop(); end() }
+    const stop = (): void => {
+      for (const off of listeners) off()
+      session.off('close', onClose)
+    }
+    session.once('close', onClose)
+    return stop
+  }
+
   /** Holds each seeding share against its limits; one that reached them stops, 'finished'. */
   private async checkSeeding (): Promise<void> {
     const now = Date.now()
-    const elapsed = (now - this.lastCheck) / 1000
-    this.lastCheck = now
     let changed = false
     for (const entry of this.entries) {
       const session = this.sessions.get(entry.id)
-      if (session === undefined || session.status !== 'seeding') continue
-      entry.seededSeconds = (entry.seededSeconds ?? 0) + elapsed
+      if (session === undefined || session.status !== 'seeding') {
+        this.seedingSeen.delete(entry.id)
+        continue
+      }
+      // Seeding time counts from when this check first saw it seeding, not from the last tick.
+      const since = this.seedingSeen.get(entry.id) ?? now
+      this.seedingSeen.set(entry.id, now)
+      entry.seededSeconds = (entry.seededSeconds ?? 0) + (now - since) / 1000
       const stats = session.stats()
       const reached = seedLimitReached(limitsFor(entry.limits ?? {}, this.limits), { uploaded: (entry.uploaded ?? 0) + stats.uploaded, size: stats.totalBytes, seededSeconds: entry.seededSeconds })
       if (reached === null) continue

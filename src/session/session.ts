@@ -95,6 +95,9 @@ export class Session extends TypedEmitter<SessionEvents> {
   private closing: Promise<void> | null = null
   private completion: SessionEvents['done'] | null = null
 
+  /** The `done` event once every wanted piece is verified and in place; null before. */
+  get done (): SessionEvents['done'] | null { return this.completion }
+
   constructor (opts: SessionOptions) {
     super()
     this.infoHash = opts.infoHash

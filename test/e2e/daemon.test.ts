@@ -100,7 +100,16 @@ describe('bitswarm daemon', () => {
       const link = await sharer.nextLine()
       const out = join(network.dir.path, 'got')
       await mkdir(out)
-      expect((await runCli(['add', link, '-o', out, '--seed-time', '1', '--state', state])).code).toBe(0)
+      const added = await runCli(['add', link, '-o', out, '--seed-time', '1', '--state', state, '--json'])
+      expect(added.code, added.stderr).toBe(0)
+      // watch: the same events as the session's, caught up first, through to `done`.
+      const watcher = startCli(['watch', (JSON.parse(added.stdout) as Row).id.slice(0, 8), '--state', state, '--json'])
+      const types: string[] = []
+      while (!types.includes('done')) types.push((JSON.parse(await watcher.nextLine()) as { type: string }).type)
+      expect(types[0]).toMatch(/^(metadata|status)$/)
+      expect(types).toContain('stats')
+      watcher.kill('SIGTERM')
+      expect((await watcher.exit).code).toBe(0)
       expect((await runCli(['add', mine, '--state', state])).code).toBe(0)
       const rows = await until('the download finished seeding', (r) => r[0]?.state === 'finished')
       expect(rows[0]).toMatchObject({ kind: 'seed', name: 'theirs.bin' })
@@ -113,7 +122,8 @@ describe('bitswarm daemon', () => {
       daemon = startCli(['daemon', '--state', state, '--json', ...network.net()])
       await daemon.nextLine()
       expect((await ls()).map((r) => r.state)).toEqual(['finished', 'paused'])
-      expect((await runCli(['resume', id.slice(0, 8), '--state', state])).stdout).toMatch(/ seeding\n$/)
+      expect((await runCli(['resume', id.slice(0, 8), '--state', state])).stdout).toMatch(/ (opening|seeding)\n$/)
+      await until('the resumed share seeding', (r) => r[1]?.state === 'seeding')
 
       const refused = await runCli(['rm', id.slice(0, 8), '--delete-data', '--state', state])
       expect(refused.code).toBe(1)
