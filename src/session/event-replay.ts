@@ -24,7 +24,7 @@ export function replayEvents (session: Session): SessionEvent[] {
   if (session.resumed != null) events.push({ type: 'resumed', data: session.resumed })
   for (const id of session.peers.keys()) events.push({ type: 'peer-add', data: { id } })
   events.push({ type: 'stats', data: session.stats() })
-  if (session.done !== null) events.push({ type: 'done', data: session.done })
+  if (session.done != null) events.push({ type: 'done', data: session.done })
   return events
 }
 

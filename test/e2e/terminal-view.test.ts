@@ -22,7 +22,9 @@ const peerRow = (l: string): boolean => /^[0-9a-f]{6,8} +\d/.test(l)
 /** The overall bar, the piece map and a peer row on the screen at the same moment. */
 const midDownload = (columns: number) => (s: VirtualTerminal): boolean => {
   const lines = s.lines()
-  return s.altScreen && lines.some(overallBar) && lines.some(pieceMap(columns)) && lines.some(peerRow)
+  // The title too: between the metadata and the storage being open, the map shows but the
+  // status still reads "fetching metadata".
+  return s.altScreen && /^downloading /.test(lines[0] ?? '') && lines.some(overallBar) && lines.some(pieceMap(columns)) && lines.some(peerRow)
 }
 
 describe('terminal view end to end', () => {
