@@ -30,7 +30,9 @@ describe('urgentPieces', () => {
   it('merges several readers (head and a probe of the end), earliest deadline first', () => {
     const urgent = urgentPieces({
       readers: [{ id: 'head', position: 0, bytesPerSecond: MiB }, { id: 'tail', position: 1020 * MiB, bytesPerSecond: MiB }],
-      geometry, has: none, swarmBytesPerSecond: 0
+      geometry,
+      has: none,
+      swarmBytesPerSecond: 0
     })
     expect(new Set(pieces(urgent))).toEqual(new Set([...Array(10).keys(), 1020, 1021, 1022, 1023]))
     expect(pieces(urgent).slice(0, 2)).toEqual([0, 1020])
