@@ -218,3 +218,20 @@ export const SEED_ROTATE_ROUNDS = 2
 
 /** How long `bitswarm info <link>` waits for a peer to send the metadata, unless --timeout says. */
 export const INFO_TIMEOUT_S = 30
+
+/** Streaming window (src/picker/streaming-window.ts): the pieces ahead of a reader are asked for
+ *  first, by deadline. The window covers this many seconds of the reader's consumption, or of
+ *  the swarm's download rate when that is faster (so a fast swarm fills ahead, a slow one stays
+ *  focused), clamped between these bounds in bytes (libtorrent streams with deadlines over a
+ *  few seconds of playback). */
+export const STREAM_WINDOW_SECONDS = 10
+export const STREAM_WINDOW_MIN_BYTES = 4 * MiB
+export const STREAM_WINDOW_MAX_BYTES = 64 * MiB
+/** A reader whose rate is not yet measured is assumed to read this fast (about a 4 Mbit/s video). */
+export const STREAM_DEFAULT_READ_BYTES_PER_S = 512 * 1024
+
+/** HTTP stream server (src/stream/): bytes read from the source per chunk of a response, so a
+ *  response never holds more than one chunk plus the socket's buffer. */
+export const STREAM_CHUNK_BYTES = 256 * 1024
+/** A read that waits longer than this for verified bytes ends the response with 504. */
+export const STREAM_READ_TIMEOUT_MS = 30_000

@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'ERR_UNAUTHORIZED'
   | 'ERR_UNKNOWN_SHARE'
   | 'ERR_AMBIGUOUS_ID'
+  | 'ERR_RANGE_NOT_SATISFIABLE'
+  | 'ERR_BAD_RANGE'
 
 export class BitswarmError extends Error {
   readonly code: ErrorCode
@@ -118,6 +120,14 @@ export const diskFull = (path: string, cause?: unknown): BitswarmError =>
 /** A symbolic link where bitswarm writes or reads inside its own folder: never followed. */
 export const symlinkRefused = (path: string): BitswarmError =>
   new BitswarmError('ERR_SYMLINK', `${path} is a symbolic link; bitswarm never reads or writes through one inside a download or share (remove it to go on)`)
+
+/** A Range header none of whose ranges lies inside the file (HTTP 416). */
+export const rangeNotSatisfiable = (header: string, size: number): BitswarmError =>
+  new BitswarmError('ERR_RANGE_NOT_SATISFIABLE', `range ${header} lies outside a file of ${size} bytes`)
+
+/** A Range header that is not valid syntax (ignored: the whole file is served, as RFC 9110 says). */
+export const badRange = (header: string): BitswarmError =>
+  new BitswarmError('ERR_BAD_RANGE', `malformed range: ${header}`)
 
 /** The operating system's words for an I/O failure, without a stack. */
 function describeCause (cause: unknown): string {
