@@ -203,16 +203,25 @@ describe('createMetadata errors', () => {
     expect(await asyncCodeOf(async () => await createMetadata(root))).toBe('ERR_INVALID_METADATA')
   })
 
-  it('skips symbolic links inside a folder (never followed), says which, and shares the rest', async () => {
+  it('skips symbolic links inside a folder (to inside, outside, nowhere, in a loop: never followed), says which, and shares the rest', async () => {
     const root = join(dir.path, 'share')
     await mkdir(join(root, 'sub'), { recursive: true })
     await writeFile(join(root, 'real.txt'), 'x')
     await symlink(join(root, 'real.txt'), join(root, 'link.txt'))
     await symlink('/etc', join(root, 'sub', 'outside'))
+    await symlink(join(root, 'nowhere'), join(root, 'dangling'))
+    await symlink(join(root, 'loop-b'), join(root, 'loop-a')) // a loop: never followed, so never walked
+    await symlink(join(root, 'loop-a'), join(root, 'loop-b'))
     const skipped: unknown[] = []
     const meta = await createMetadata(root, { onSkipped: (entries) => skipped.push(...entries) })
     expect(meta.info.files.map((f) => f.path)).toEqual([['real.txt']])
-    expect(skipped).toEqual([{ path: ['link.txt'], kind: 'symbolic link' }, { path: ['sub', 'outside'], kind: 'symbolic link' }])
+    expect(skipped).toEqual([
+      { path: ['dangling'], kind: 'symbolic link' },
+      { path: ['link.txt'], kind: 'symbolic link' },
+      { path: ['loop-a'], kind: 'symbolic link' },
+      { path: ['loop-b'], kind: 'symbolic link' },
+      { path: ['sub', 'outside'], kind: 'symbolic link' }
+    ])
     // A folder that held only a link is empty once it is skipped: kept as an empty folder.
     expect(meta.info.folders).toEqual([['sub']])
   })
