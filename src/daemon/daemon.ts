@@ -131,10 +131,15 @@ export class Daemon {
       throw invalidOption('add needs a link or a path')
     }
     if (request.limits !== undefined && Object.keys(request.limits).length > 0) entry.limits = request.limits
-    if (!this.entries.some((e) => e.id === entry.id)) {
-      this.entries.push(entry)
-      await this.save()
+    // Added again: the share it already has stays (one entry, one session).
+    const existing = this.entries.find((e) => e.id === entry.id)
+    if (existing !== undefined) {
+      if (existing.paused || existing.finished === true) await this.node.remove(existing.id) // it stays as it was
+      else this.watch(existing, session)
+      return this.list().find((row) => row.id === existing.id)!
     }
+    this.entries.push(entry)
+    await this.save()
     this.watch(entry, session)
     return this.list().find((row) => row.id === entry.id)!
   }
