@@ -1,7 +1,7 @@
 // How the other commands talk to a running daemon: its token, its socket, JSON both ways.
 
 import { readFile } from 'node:fs/promises'
-import { request } from 'node:http'
+import { type IncomingMessage, request } from 'node:http'
 import { BitswarmError, type ErrorCode, noDaemon } from '../errors.js'
 import type { StatePaths } from './state-dir.js'
 
@@ -9,23 +9,13 @@ import type { StatePaths } from './state-dir.js'
 const REQUEST_TIMEOUT_MS = 10 * 60_000
 
 export async function callDaemon (paths: StatePaths, method: string, path: string, body?: unknown): Promise<unknown> {
-  const token = (await readFile(paths.token, 'utf8').catch(() => null))?.trim()
-  if (token === undefined) throw noDaemon(paths.dir)
+  const token = await tokenOf(paths)
   return await new Promise((resolve, reject) => {
     const req = request({ socketPath: paths.socket, method, path, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, timeout: REQUEST_TIMEOUT_MS }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        let parsed: { code?: string, message?: string } | null = null
-        try {
-          parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { code?: string, message?: string }
-        } catch {}
-        if (res.statusCode === 200) resolve(parsed)
-        else reject(new BitswarmError((parsed?.code ?? 'ERR_IO') as ErrorCode, parsed?.message ?? `the daemon answered ${res.statusCode ?? '?'}`))
-      })
+      void jsonOf(res).then((parsed) => res.statusCode === 200 ? resolve(parsed) : reject(refusal(res, parsed)), reject)
     })
     req.on('timeout', () => req.destroy(new Error('the daemon did not answer in time')))
-    req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ECONNREFUSED' || err.code === 'ENOENT' ? noDaemon(paths.dir) : err))
+    req.on('error', (err: NodeJS.ErrnoException) => reject(connectionError(paths, err)))
     req.end(body === undefined ? undefined : JSON.stringify(body))
   })
 }
@@ -33,25 +23,18 @@ export async function callDaemon (paths: StatePaths, method: string, path: strin
 /** Follows a stream of NDJSON lines from the daemon; `onLine` gets each parsed line.
  *  Resolves when the daemon ends the stream; `signal` stops following. */
 export async function followDaemon (paths: StatePaths, path: string, onLine: (value: unknown) => void, signal?: AbortSignal): Promise<void> {
-  const token = (await readFile(paths.token, 'utf8').catch(() => null))?.trim()
-  if (token === undefined) throw noDaemon(paths.dir)
+  const token = await tokenOf(paths)
   await new Promise<void>((resolve, reject) => {
     const req = request({ socketPath: paths.socket, method: 'GET', path, headers: { authorization: `Bearer ${token}` }, ...(signal !== undefined ? { signal } : {}) }, (res) => {
       if (res.statusCode !== 200) {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => {
-          const body = (() => { try { return JSON.parse(Buffer.concat(chunks).toString('utf8')) as { code?: string, message?: string } } catch { return null } })()
-          reject(new BitswarmError((body?.code ?? 'ERR_IO') as ErrorCode, body?.message ?? `the daemon answered ${res.statusCode ?? '?'}`))
-        })
+        void jsonOf(res).then((parsed) => reject(refusal(res, parsed)), reject)
         return
       }
       let pending = ''
       res.setEncoding('utf8')
       res.on('data', (text: string) => {
         pending += text
-        let newline
-        while ((newline = pending.indexOf('\n')) >= 0) {
+        for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
           const line = pending.slice(0, newline)
           pending = pending.slice(newline + 1)
           if (line !== '') onLine(JSON.parse(line))
@@ -60,10 +43,34 @@ export async function followDaemon (paths: StatePaths, path: string, onLine: (va
       res.on('end', () => resolve())
       res.on('error', () => resolve())
     })
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.name === 'AbortError') resolve()
-      else reject(err.code === 'ECONNREFUSED' || err.code === 'ENOENT' ? noDaemon(paths.dir) : err)
-    })
+    req.on('error', (err: NodeJS.ErrnoException) => { if (err.name === 'AbortError') resolve(); else reject(connectionError(paths, err)) })
     req.end()
   })
+}
+
+/** The running daemon's token; without the file, no daemon runs there. */
+async function tokenOf (paths: StatePaths): Promise<string> {
+  const token = (await readFile(paths.token, 'utf8').catch(() => null))?.trim()
+  if (token === undefined) throw noDaemon(paths.dir)
+  return token
+}
+
+/** The whole body as JSON, or null when it is not JSON. */
+async function jsonOf (res: IncomingMessage): Promise<{ code?: string, message?: string } | null> {
+  const chunks: Buffer[] = []
+  for await (const chunk of res) chunks.push(chunk as Buffer)
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as { code?: string, message?: string }
+  } catch {
+    return null
+  }
+}
+
+/** The daemon's coded refusal, as an error of that code. */
+function refusal (res: IncomingMessage, body: { code?: string, message?: string } | null): BitswarmError {
+  return new BitswarmError((body?.code ?? 'ERR_IO') as ErrorCode, body?.message ?? `the daemon answered ${res.statusCode ?? '?'}`)
+}
+
+function connectionError (paths: StatePaths, err: NodeJS.ErrnoException): Error {
+  return err.code === 'ECONNREFUSED' || err.code === 'ENOENT' ? noDaemon(paths.dir) : err
 }

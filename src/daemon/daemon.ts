@@ -151,10 +151,8 @@ export class Daemon {
     if (deleteData && entry.downloaded !== true) throw invalidOption('--delete-data deletes only what the daemon downloaded; the files of a path you added stay yours')
     this.entries = this.entries.filter((e) => e !== entry)
     await this.save()
-    const session = this.sessions.get(entry.id)
-    this.sessions.delete(entry.id)
-    const name = session?.meta?.name ?? null
-    await this.node.remove(entry.id)
+    const name = this.sessions.get(entry.id)?.meta?.name ?? null
+    await this.stopSession(entry)
     if (!deleteData) return
     if (entry.kind === 'seed') {
       await rm(entry.path, { recursive: true, force: true })
@@ -171,8 +169,7 @@ export class Daemon {
     if (!entry.paused) {
       entry.paused = true
       await this.save()
-      this.sessions.delete(entry.id)
-      await this.node.remove(entry.id)
+      await this.stopSession(entry)
     }
     return this.list().find((row) => row.id === entry.id)!
   }
@@ -230,8 +227,7 @@ export class Daemon {
       entry.uploaded = (entry.uploaded ?? 0) + stats.uploaded
       entry.finished = true
       changed = true
-      this.sessions.delete(entry.id)
-      await this.node.remove(entry.id)
+      await this.stopSession(entry)
     }
     if (changed || now - this.lastSave >= SEED_SAVE_MS) await this.save()
   }
@@ -248,6 +244,12 @@ export class Daemon {
     await this.save().catch(() => {})
     await this.node.close()
     await this.release?.()
+  }
+
+  /** Stops trading the share: its announcement, channels and files are let go. */
+  private async stopSession (entry: ShareEntry): Promise<void> {
+    this.sessions.delete(entry.id)
+    await this.node.remove(entry.id)
   }
 
   private async run (entry: ShareEntry): Promise<void> {

@@ -49,16 +49,23 @@ export class PiecePicker {
   /** Failed pieces to fetch again from a single peer, with the peers that sent the bad copy. */
   private readonly refetch = new Map<number, ReadonlySet<string>>()
 
-  /** Wanted pieces not yet held (every piece when there are no priorities). */
-  private missing: number
+  /** Selected pieces not yet held (every piece when there are no priorities). */
+  private missing = 0
+  /** Pieces the selection asks for (every piece without one). */
+  readonly selectedCount: number
 
   constructor (have: Bitfield, opts: PiecePickerOptions) {
     this.have = have
     this.opts = { randomFirstPieces: 4, random: Math.random, maxDuplicateRequests: 2, priorities: null, ...opts }
     const priorities = this.opts.priorities
     if (priorities !== null && priorities.length !== opts.pieceCount) throw new RangeError(`${priorities.length} priorities for ${opts.pieceCount} pieces`)
-    this.missing = 0
-    for (let piece = 0; piece < opts.pieceCount; piece++) if (this.isSelected(piece) && !have.has(piece)) this.missing++
+    let selected = 0
+    for (let piece = 0; piece < opts.pieceCount; piece++) {
+      if (!this.isSelected(piece)) continue
+      selected++
+      if (!have.has(piece)) this.missing++
+    }
+    this.selectedCount = selected
     const dup = this.opts.maxDuplicateRequests
     // Counts live in a Uint16Array whose top value marks a received block.
     if (!Number.isInteger(dup) || dup < 1 || dup > 0xfffe) throw new RangeError(`maxDuplicateRequests ${dup} out of range`)
@@ -78,9 +85,9 @@ export class PiecePicker {
     return true
   }
 
-  /** Wanted pieces we lack. `have` is shared with the downloader, which sets a bit right
-   *  after onPieceVerified (where the count goes down). */
-  private get lacking (): number { return this.missing }
+  /** Selected pieces we lack: zero when the download is complete. `have` is shared with the
+   *  downloader, which sets a bit right after onPieceVerified (where the count goes down). */
+  get lacking (): number { return this.missing }
 
   /** Whether the selection asks for this piece at all. */
   isSelected (piece: number): boolean {

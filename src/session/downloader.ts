@@ -59,25 +59,11 @@ export class Downloader {
    *  progress. */
   wasted = 0
 
-  /** Each piece's priority from the file selection; null: every piece, alike. */
-  private readonly priorities: Uint8Array | null
-  /** Selected pieces not yet held: the download is complete at zero. */
-  private missing = 0
-  /** Pieces the selection asks for (every piece without one). */
-  readonly selectedPieces: number
-
   constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, requestTimeoutMs: number, hooks: DownloaderHooks, priorities: Uint8Array | null = null) {
     this.meta = meta
-    this.priorities = priorities
     this.requestTimeoutMs = requestTimeoutMs
     this.storage = storage
     this.have = have
-    let selected = 0
-    for (let piece = 0; piece < meta.pieceCount; piece++) {
-      if (this.selected(piece)) selected++
-      if (this.wants(piece)) this.missing++
-    }
-    this.selectedPieces = selected
     this.limit = limit
     this.hooks = hooks
     this.picker = new PiecePicker(have, {
@@ -100,14 +86,15 @@ export class Downloader {
   get stalled (): boolean { return this.stalledWrites.stalled }
 
   /** Every selected piece is held (every piece, without a selection). */
-  get complete (): boolean { return this.missing === 0 }
+  get complete (): boolean { return this.picker.lacking === 0 }
 
-  /** Selected pieces not yet held. */
-  get missingPieces (): number { return this.missing }
+  /** Pieces the selection asks for, and those of them not yet held. */
+  get selectedPieces (): number { return this.picker.selectedCount }
+  get missingPieces (): number { return this.picker.lacking }
 
   /** A piece the selection asks for that we do not hold yet. */
   wants (piece: number): boolean {
-    return !this.have.has(piece) && (this.priorities === null || this.priorities[piece]! > 0)
+    return !this.have.has(piece) && this.picker.isSelected(piece)
   }
 
   /** Pieces in flight: started, not yet verified. */
@@ -290,9 +277,7 @@ export class Downloader {
 
   private onWritten (piece: number, from: string[]): void {
     this.picker.onPieceVerified(piece)
-    const wanted = this.wants(piece)
     if (!this.have.set(piece)) return
-    if (wanted) this.missing--
     this.onPieceHeld(piece, from)
     this.hooks.onPieceVerified(piece, from.length === 1 ? from[0]! : null)
   }
@@ -316,12 +301,8 @@ export class Downloader {
   private onPieceHeld (piece: number, from: string[]): void {
     for (const peer of this.hooks.peers()) {
       if (from.includes(peer.id)) peer.piecesReceived++
-      if (peer.has?.has(piece) === true && this.selected(piece) && --peer.wanted === 0) this.updateInterest(peer)
+      if (peer.has?.has(piece) === true && this.picker.isSelected(piece) && --peer.wanted === 0) this.updateInterest(peer)
     }
-  }
-
-  private selected (piece: number): boolean {
-    return this.priorities === null || this.priorities[piece]! > 0
   }
 
   private updateInterest (peer: Peer): void {
