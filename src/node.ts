@@ -4,7 +4,7 @@
 import DHT from 'hyperdht'
 import Hyperswarm from 'hyperswarm'
 import type { PeerDiscovery, SecretStream } from 'hyperswarm'
-import { DISCOVERY_REFRESH_MAX_MS, DISCOVERY_REFRESH_MS, MAX_PARALLEL_DIALS, MAX_PEERS, PROGRESS_INTERVAL_MS } from './constants.js'
+import { MAX_PARALLEL_DIALS, MAX_PEERS, PROGRESS_INTERVAL_MS } from './constants.js'
 import { type BitswarmError, bootstrapUnreachable, closed, timedOut } from './errors.js'
 import { parseLink } from './metadata/link.js'
 import type { Metadata } from './metadata/metadata.js'
@@ -20,6 +20,7 @@ import { TypedEmitter } from './typed-emitter.js'
 import { type BootstrapAddress, formatAddress } from './bootstrap.js'
 import { PeerDialer } from './network/peer-dialer.js'
 import { natKind, type NatKind, probeReachability } from './network/reachability.js'
+import { keepLookingForPeers } from './network/lookup-refresh.js'
 import { joinTopic } from './network/topic-join.js'
 import { chooseRelay, findRelays, RelayService } from './network/relay.js'
 import { connectionRoute } from './network/route.js'
@@ -317,7 +318,9 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     await join.looked
     if (meta !== undefined) announced() // a seeder's first lookup is its announcement
     else void join.announced.then((ok) => { if (ok) announced() })
-    if (this.opts.lookupAgain !== false) this.keepLookingForPeers(session, join.discovery)
+    if (this.opts.lookupAgain !== false) {
+      keepLookingForPeers(session, join.discovery, { maxPeers: this.opts.maxPeers ?? MAX_PEERS, timers: this.refreshTimers, onAlone: async (attempt) => await this.reportLookup(session, attempt) })
+    }
     return session
   }
 
@@ -336,35 +339,6 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     } catch {
       // Not cached: sharing it hashes it, as for any other folder.
     }
-  }
-
-  /** A lookup made before the other side's announce landed is not retried by hyperswarm
-   *  for ~10 minutes. So we look again, backing off: while a session has no peer, and while
-   *  it still downloads with room for more peers (downloaders that joined together would
-   *  otherwise each find only the seeder, never each other). */
-  private keepLookingForPeers (session: Session, discovery: PeerDiscovery): void {
-    const maxPeers = this.opts.maxPeers ?? MAX_PEERS
-    let delay = DISCOVERY_REFRESH_MS
-    let attempt = 0
-    let hadPeers = false
-    const schedule = (): void => {
-      const timer = setTimeout(() => {
-        this.refreshTimers.delete(timer)
-        if (session.status === 'closing' || session.status === 'closed') return
-        const alone = session.peers.size === 0
-        if (alone && hadPeers) delay = DISCOVERY_REFRESH_MS // lost them all: look hard again
-        hadPeers = !alone
-        const downloading = session.status === 'fetching-metadata' || session.status === 'downloading'
-        if (alone || (downloading && session.peers.size < maxPeers)) {
-          const refreshed = discovery.refresh().catch(() => {})
-          if (alone) void refreshed.then(async () => await this.reportLookup(session, ++attempt))
-          delay = Math.min(delay * 2, DISCOVERY_REFRESH_MAX_MS)
-        }
-        schedule()
-      }, delay)
-      this.refreshTimers.add(timer)
-    }
-    schedule()
   }
 
   /** Says what a lookup that left the session alone found, and whether the network answers. */
