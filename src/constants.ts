@@ -227,6 +227,11 @@ export const INFO_TIMEOUT_S = 30
 export const STREAM_WINDOW_SECONDS = 10
 export const STREAM_WINDOW_MIN_BYTES = 4 * MiB
 export const STREAM_WINDOW_MAX_BYTES = 64 * MiB
+/** Pieces a reader is about to reach may be started past the MAX_PARTIAL_BYTES bound by this
+ *  much (and at least this many pieces), so a seek is served at once even while every partial
+ *  slot holds a rarest-first piece. */
+export const STREAM_URGENT_EXTRA_BYTES = 8 * MiB
+export const STREAM_URGENT_MIN_EXTRA_PIECES = 2
 /** A reader whose rate is not yet measured is assumed to read this fast (about a 4 Mbit/s video). */
 export const STREAM_DEFAULT_READ_BYTES_PER_S = 512 * 1024
 

@@ -33,6 +33,8 @@ export type ErrorCode =
   | 'ERR_AMBIGUOUS_ID'
   | 'ERR_RANGE_NOT_SATISFIABLE'
   | 'ERR_BAD_RANGE'
+  | 'ERR_NO_SUCH_FILE'
+  | 'ERR_PORT_IN_USE'
 
 export class BitswarmError extends Error {
   readonly code: ErrorCode
@@ -155,3 +157,9 @@ export const unknownShare = (id: string): BitswarmError =>
 
 export const ambiguousId = (id: string, count: number): BitswarmError =>
   new BitswarmError('ERR_AMBIGUOUS_ID', `${count} shares have an id starting with ${id}: give more of it`)
+
+export const noSuchFile = (path: string, files: readonly string[]): BitswarmError =>
+  new BitswarmError('ERR_NO_SUCH_FILE', `the share has no file ${JSON.stringify(path)}; its files: ${files.slice(0, 5).join(', ')}${files.length > 5 ? `, … (${files.length}; see \`bitswarm info\`)` : ''}`)
+
+export const portInUse = (host: string, port: number): BitswarmError =>
+  new BitswarmError('ERR_PORT_IN_USE', `${host}:${port} is taken by another program: give --port another number, or 0 for any free one`)

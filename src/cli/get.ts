@@ -18,9 +18,13 @@ import { Reporter } from './reporter.js'
 import { type TransferFlags, toTransferOptions } from './transfer-options.js'
 import { stopExitCode, untilStopped } from './signals.js'
 import { copyContentToStdout } from './stdout-content.js'
+import { serveStream, type StreamFlags, streamPort } from './stream.js'
+import type { StreamServer } from '../stream/http-server.js'
 
-export interface GetFlags extends NetworkFlags, TransferFlags {
+export interface GetFlags extends NetworkFlags, TransferFlags, StreamFlags {
   output: string
+  /** Serve the content over HTTP while it downloads, and keep serving once complete. */
+  stream?: boolean
   seed?: boolean
   force?: boolean
   quiet?: boolean
@@ -41,6 +45,9 @@ export async function get (link: string, flags: GetFlags): Promise<number> {
   const toStdout = flags.output === '-'
   if (toStdout && flags.json === true) throw invalidOption('--json and -o - both write to standard output: give -o a folder, or drop --json')
   if (toStdout && flags.seed === true) throw invalidOption('--seed needs the content kept in a folder: give -o a folder')
+  if (toStdout && flags.stream === true) throw invalidOption('--stream serves the content from a folder: give -o a folder')
+  if (flags.stream !== true && (flags.file !== undefined || flags.open !== undefined || flags.port !== undefined)) throw invalidOption('--file, --open and --port go with --stream (or `bitswarm stream`)')
+  if (flags.stream === true) streamPort(flags)
   const outDir = toStdout ? await mkdtemp(join(tmpdir(), 'bitswarm-stdout-')) : resolve(flags.output)
   if (!toStdout) await ensureWritableFolder(outDir)
   return await fetch(link, flags, outDir, toStdout, timeoutMs, selection)
@@ -50,9 +57,11 @@ export async function get (link: string, flags: GetFlags): Promise<number> {
 function selectionOf (flags: GetFlags): SelectionRules | null {
   const only = flags.only ?? []
   const exclude = flags.exclude ?? []
-  if (only.length === 0 && exclude.length === 0) return null
+  // The file streamed comes first; the rest downloads as usual.
+  const priorities = flags.stream === true && flags.file !== undefined ? { priorities: { [flags.file]: 'high' as const } } : {}
+  if (only.length === 0 && exclude.length === 0) return flags.file !== undefined && flags.stream === true ? priorities : null
   for (const pattern of [...only, ...exclude]) compileGlob(pattern)
-  return { only, exclude }
+  return { only, exclude, ...priorities }
 }
 
 async function fetch (link: string, flags: GetFlags, outDir: string, toStdout: boolean, timeoutMs: number | null, selection: SelectionRules | null): Promise<number> {
@@ -62,12 +71,15 @@ async function fetch (link: string, flags: GetFlags, outDir: string, toStdout: b
   const stop = untilStopped((reason) => stopExitCode(reason, EXIT_INTERRUPTED))
   const stopped = stop.reason.then((reason) => ({ stopped: reason }))
   let failure: unknown = null
+  const streamAborter = new AbortController()
+  let streaming: Promise<StreamServer> | null = null
   try {
     reporter.watchNode(node)
     const started = await Promise.race([node.get(link, { outDir, force: flags.force === true, ...(selection !== null ? { selection } : {}) }), stopped])
     if ('stopped' in started) return stopExitCode(started.stopped, EXIT_INTERRUPTED)
     const session = started
     reporter.watch(session, link)
+    if (flags.stream === true) streaming = serveStream(session, reporter, flags, streamAborter.signal)
     // completed(), not a `done` listener: a peer on the same LAN can deliver a small share
     // while node.get() still waits for its announce to land, before any listener is here.
     const copying = new AbortController()
@@ -80,14 +92,16 @@ async function fetch (link: string, flags: GetFlags, outDir: string, toStdout: b
         completed.then(resolve, reject)
       }
       if (timeoutMs !== null) giveUpWhenStalled(session, timeoutMs, reporter, reject)
+      streaming?.catch(reject) // no such --file, the port taken
     })
     finished.catch(() => {}).finally(() => copying.abort())
     const first = await Promise.race([finished, stopped])
     if ('stopped' in first) return stopExitCode(first.stopped, EXIT_INTERRUPTED)
-    if (flags.seed !== true) reporter.stop() // the summary; `done` is the last event when the command ends here
+    const keepServing = flags.seed === true || flags.stream === true
+    if (!keepServing) reporter.stop() // the summary; `done` is the last event when the command ends here
     reporter.done({ path: toStdout ? 'standard output' : first.path, size: first.totalBytes, downloaded: first.downloaded, uploaded: first.uploaded, seconds: first.seconds })
-    if (flags.seed === true) {
-      reporter.say('seeding; press Ctrl-C to stop')
+    if (keepServing) {
+      reporter.say(flags.stream === true ? 'complete; still streaming and seeding, press Ctrl-C to stop' : 'seeding; press Ctrl-C to stop')
       return stopExitCode((await stopped).stopped, 0) // complete: stopping the seeding is no failure
     }
     return 0
@@ -96,6 +110,8 @@ async function fetch (link: string, flags: GetFlags, outDir: string, toStdout: b
     throw err
   } finally {
     reporter.stop(failure)
+    streamAborter.abort()
+    await (await streaming?.catch(() => null))?.close()
     await node.close()
     // Before dispose(): after a stop, that exits as soon as the output is written.
     if (toStdout) await rm(outDir, { recursive: true, force: true })

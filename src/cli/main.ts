@@ -7,6 +7,7 @@ import { EXIT_FAILURE, EXIT_OUTPUT_CLOSED, EXIT_USAGE, reportError } from './fai
 import { addNetworkOptions } from './network-options.js'
 import { isClosedPipe, outputs, writeErr, writeOut } from './output.js'
 import { printable } from './printable.js'
+import { PLAYERS } from './player.js'
 import { addTransferOptions } from './transfer-options.js'
 
 // Each command's module is loaded when it runs: `get` does not load the demo, the bootstrap
@@ -31,17 +32,30 @@ function program (): Command {
     .option('-q, --quiet', 'print only the link and errors')))
     .action(async (paths: string[], flags) => await run(import('./share.js').then(async ({ share }) => await share(paths, flags)), flags.json === true))
 
-  addTransferOptions(addNetworkOptions(cli.command('get')
-    .description('download the content of a link, verifying every piece')
-    .argument('<link>', 'a bitswarm:// link')
-    .option('-o, --output <dir>', 'folder to download into (- writes a single file to standard output, in order)', '.')
-    .option('--seed', 'keep serving the content after it is complete')
-    .option('-f, --force', 'replace an existing file or folder of the same name')
-    .option('-q, --quiet', 'print only the output path and errors')
-    .option('--only <glob>', 'fetch only the files matching this pattern (repeatable; see `bitswarm info`)', collect, [])
-    .option('--exclude <glob>', 'leave out the files matching this pattern (repeatable)', collect, [])
-    .option('--timeout <seconds>', 'give up (exit 1) when nothing has arrived for this long; the partial is kept')))
-    .action(async (link: string, flags) => await run(import('./get.js').then(async ({ get }) => await get(link, flags)), flags.json === true))
+  // `stream` is `get --stream`: the same options, served over HTTP while it downloads.
+  const fetchCommand = (name: 'get' | 'stream', description: string): Command => {
+    const command = cli.command(name)
+      .description(description)
+      .argument('<link>', 'a bitswarm:// link')
+      .option('-o, --output <dir>', name === 'get' ? 'folder to download into (- writes a single file to standard output, in order)' : 'folder to download into', '.')
+    if (name === 'get') command.option('--seed', 'keep serving the content after it is complete')
+    command
+      .option('-f, --force', 'replace an existing file or folder of the same name')
+      .option('-q, --quiet', 'print only the output path and errors')
+      .option('--only <glob>', 'fetch only the files matching this pattern (repeatable; see `bitswarm info`)', collect, [])
+      .option('--exclude <glob>', 'leave out the files matching this pattern (repeatable)', collect, [])
+      .option('--timeout <seconds>', 'give up (exit 1) when nothing has arrived for this long; the partial is kept')
+    if (name === 'get') command.option('--stream', 'serve the content over HTTP on 127.0.0.1 while it downloads (as `bitswarm stream`)')
+    command
+      .option('--file <path>', 'the file to stream and fetch first, by its path in the share (default: the largest video or audio file)')
+      .option('--open [player]', `start a player on the stream's URL (default: the first of ${PLAYERS.join(', ')})`)
+      .option('--port <port>', 'HTTP port on 127.0.0.1 (default: any free one)')
+    addTransferOptions(addNetworkOptions(command))
+      .action(async (link: string, flags) => await run(import('./get.js').then(async ({ get }) => await get(link, name === 'stream' ? { ...flags, stream: true } : flags)), flags.json === true))
+    return command
+  }
+  fetchCommand('get', 'download the content of a link, verifying every piece')
+  fetchCommand('stream', 'download a link and serve it over HTTP while it downloads (Range requests; play before it is complete)')
 
   const state = (command: Command, json = true): Command => {
     command.addOption(new Option('--state <dir>', 'the daemon\'s state folder (default: $XDG_DATA_HOME/bitswarm)').env('BITSWARM_STATE'))

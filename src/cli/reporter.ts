@@ -18,7 +18,7 @@ import { jsonLine, printable } from './printable.js'
 import { colourEnabled } from './view/colour.js'
 import { renderContentLine, renderStatusLine } from './view/plain.js'
 import { renderScreen, usableWidth } from './view/screen.js'
-import { createViewState, type Ending, etaSeconds, reduce, resumedNotice, type Role, type ViewEvent, type ViewState } from './view/state.js'
+import { createViewState, type Ending, etaSeconds, reduce, resumedNotice, type Role, type StreamShown, type ViewEvent, type ViewState } from './view/state.js'
 import { renderSummary, summarize } from './view/summary.js'
 import { TerminalView } from './view/terminal-view.js'
 
@@ -169,6 +169,16 @@ export class Reporter {
     this.flushAnnounced()
   }
 
+  /** The content is served over HTTP: a `stream` event with every file's URL for programs; for
+   *  people the streamed file's URL (and the view's stream line). */
+  streaming (stream: { url: string, files: ReadonlyArray<{ path: string, size: number, url: string }>, shown: StreamShown }): void {
+    this.event('stream', { url: stream.url, files: stream.files, file: stream.shown.path, fileUrl: stream.shown.url })
+    if (this.state !== null) reduce(this.state, { type: 'stream', data: stream.shown })
+    if (this.mode === 'quiet') return
+    if (this.view?.running !== true) this.say(`streaming ${stream.shown.path} at ${stream.shown.url}`)
+    if (stream.files.length > 1 && this.view?.running !== true) this.say(`every file (${stream.files.length}): ${stream.url}/`)
+  }
+
   /** The download is complete: `done` for programs, the path for --quiet; when the command
    *  goes on seeding, a line (or a notice in the view) for people. */
   done (fields: { path: string, size: number, downloaded: number, uploaded: number, seconds: number }): void {
@@ -242,6 +252,7 @@ export class Reporter {
       case 'peer-stats':
         if (this.peersGate.admit(event.data, now)) this.event('peers', { peers: event.data })
         break
+      case 'reader': this.event('reader', { ...event.data }); break
       case 'done': this.writeProgress(true); break
       default: break
     }

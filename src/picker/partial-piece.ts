@@ -31,6 +31,9 @@ export class PartialPiece {
 
   get hasUnrequested (): boolean { return this.unrequested > 0 }
 
+  /** Blocks that have arrived. */
+  get receivedCount (): number { return this.received }
+
   /** Marks up to `max` blocks nobody was asked for as requested and returns them. */
   takeUnrequested (max: number): BlockRange[] {
     const taken: BlockRange[] = []

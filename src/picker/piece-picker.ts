@@ -8,6 +8,10 @@
 // block of them is requested, a peer with room is given blocks already requested from
 // others (BitTorrent endgame), so one slow peer cannot hold back the last pieces.
 //
+// Streaming: pieces a reader is about to reach (picker/streaming-window.ts) are urgent and go
+// before everything else, in deadline order, even past the partial-piece limit by a few; after
+// a seek, urgent pieces nobody has sent a block of yet are abandoned (their requests cancelled).
+//
 // A piece that failed its hash is fetched again before any new piece, and from one peer
 // alone (preferably one that sent none of the bad copy): if that copy fails too its sender
 // is known, and if it verifies, smart-ban compares it with the bad one (session/smart-ban.ts).
@@ -16,7 +20,7 @@ import type { Bitfield } from '../bitfield.js'
 import type { BlockRange } from '../types.js'
 import { PartialPiece } from './partial-piece.js'
 
-export type PickReason = 'partial' | 'random-first' | 'rarest' | 'endgame' | 'refetch'
+export type PickReason = 'urgent' | 'partial' | 'random-first' | 'rarest' | 'endgame' | 'refetch'
 
 export interface Pick extends BlockRange {
   reason: PickReason
@@ -36,6 +40,8 @@ export interface PiecePickerOptions {
   /** Each piece's priority (selection/file-selection.ts PIECE_PRIORITY): 0 never requested,
    *  higher before lower, rarest first within one. Absent: every piece alike. */
   priorities?: Uint8Array | null
+  /** Urgent pieces may be started past maxPartialPieces by this many (default 0). */
+  urgentExtraPieces?: number
 }
 
 /** Whether the block is already requested from the peer being filled. */
@@ -48,6 +54,8 @@ export class PiecePicker {
   private readonly partials = new Map<number, PartialPiece>()
   /** Failed pieces to fetch again from a single peer, with the peers that sent the bad copy. */
   private readonly refetch = new Map<number, ReadonlySet<string>>()
+  /** Pieces readers are about to reach, most urgent first (setUrgent). */
+  private urgent: readonly number[] = []
 
   /** Selected pieces not yet held (every piece when there are no priorities). */
   private missing = 0
@@ -56,7 +64,7 @@ export class PiecePicker {
 
   constructor (have: Bitfield, opts: PiecePickerOptions) {
     this.have = have
-    this.opts = { randomFirstPieces: 4, random: Math.random, maxDuplicateRequests: 2, priorities: null, ...opts }
+    this.opts = { randomFirstPieces: 4, random: Math.random, maxDuplicateRequests: 2, priorities: null, urgentExtraPieces: 0, ...opts }
     const priorities = this.opts.priorities
     if (priorities !== null && priorities.length !== opts.pieceCount) throw new RangeError(`${priorities.length} priorities for ${opts.pieceCount} pieces`)
     let selected = 0
@@ -115,6 +123,7 @@ export class PiecePicker {
    *  pieces are left alone. */
   pickBlocks (peerHas: Bitfield, max: number, requestedFromPeer?: RequestedFromPeer, peer?: string): Pick[] {
     const picks: Pick[] = []
+    if (this.urgent.length > 0) this.pickUrgent(peerHas, max, picks, peer)
     for (const partial of this.partials.values()) {
       if (picks.length >= max) return picks
       if (peerHas.has(partial.piece) && (partial.owner === null || partial.owner === peer)) this.takeBlocks(partial, max - picks.length, 'partial', picks)
@@ -136,6 +145,23 @@ export class PiecePicker {
     }
     if (picks.length < max && requestedFromPeer !== undefined && this.inEndgame) this.pickDuplicates(peerHas, max, requestedFromPeer, picks, peer)
     return picks
+  }
+
+  /** The pieces readers will reach next, most urgent first; replaces the previous list. */
+  setUrgent (pieces: readonly number[]): void {
+    this.urgent = pieces.filter((piece) => Number.isInteger(piece) && piece >= 0 && piece < this.opts.pieceCount)
+  }
+
+  get urgentPieces (): readonly number[] { return this.urgent }
+
+  /** Gives up a piece in progress that no block has arrived for (a seek left it behind): it
+   *  is picked afresh later like any other. Returns whether it was dropped; the caller cancels
+   *  its requests. */
+  abandon (piece: number): boolean {
+    const partial = this.partials.get(piece)
+    if (partial === undefined || partial.receivedCount > 0) return false
+    this.partials.delete(piece)
+    return true
   }
 
   /** Returns true when every block of the piece has arrived: it is ready to verify. */
@@ -179,6 +205,26 @@ export class PiecePicker {
 
   /** Failed pieces waiting to be fetched again. */
   get refetchCount (): number { return this.refetch.size }
+
+  /** Urgent pieces in deadline order: blocks of those in progress, then new ones, which may
+   *  exceed the partial limit by urgentExtraPieces. A piece the selection skips, one fetched
+   *  again from one peer alone, or one the peer lacks is left to the usual order. */
+  private pickUrgent (peerHas: Bitfield, max: number, into: Pick[], peer: string | undefined): void {
+    const limit = this.opts.maxPartialPieces + this.opts.urgentExtraPieces
+    for (const piece of this.urgent) {
+      if (into.length >= max) return
+      if (!peerHas.has(piece) || this.have.has(piece) || !this.isSelected(piece) || this.refetch.has(piece)) continue
+      let partial = this.partials.get(piece)
+      if (partial === undefined) {
+        if (this.partials.size >= limit) continue
+        partial = new PartialPiece(piece, this.opts.pieceLength(piece), this.opts.blockBytes)
+        this.partials.set(piece, partial)
+      } else if (partial.owner !== null && partial.owner !== peer) {
+        continue
+      }
+      this.takeBlocks(partial, max - into.length, 'urgent', into)
+    }
+  }
 
   private takeBlocks (partial: PartialPiece, max: number, reason: PickReason, into: Pick[]): void {
     for (const block of partial.takeUnrequested(max)) into.push({ ...block, reason })

@@ -45,7 +45,7 @@ export async function metadataOf (session: Session, signal?: AbortSignal): Promi
 }
 
 /** The session's transfer, once the metadata is known and its storage open. */
-async function transferOf (session: Session, signal?: AbortSignal): Promise<Transfer> {
+export async function transferOf (session: Session, signal?: AbortSignal): Promise<Transfer> {
   return await waitFor(session, signal, () => session.transfer)
 }
 

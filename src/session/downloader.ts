@@ -5,7 +5,8 @@
 
 import type { Bitfield } from '../bitfield.js'
 import {
-  BLOCK_BYTES, MAX_INVALID_REQUESTS, MAX_PARTIAL_BYTES, MAX_REQUESTS_PER_PEER, MIN_PARTIAL_PIECES
+  BLOCK_BYTES, MAX_INVALID_REQUESTS, MAX_PARTIAL_BYTES, MAX_REQUESTS_PER_PEER, MIN_PARTIAL_PIECES,
+  STREAM_URGENT_EXTRA_BYTES, STREAM_URGENT_MIN_EXTRA_PIECES
 } from '../constants.js'
 import type { Metadata } from '../metadata/metadata.js'
 import { PiecePicker } from '../picker/piece-picker.js'
@@ -71,6 +72,7 @@ export class Downloader {
       pieceLength: (piece) => meta.pieceLength(piece),
       blockBytes: BLOCK_BYTES,
       maxPartialPieces: Math.max(MIN_PARTIAL_PIECES, Math.floor(MAX_PARTIAL_BYTES / meta.pieceSize)),
+      urgentExtraPieces: Math.max(STREAM_URGENT_MIN_EXTRA_PIECES, Math.floor(STREAM_URGENT_EXTRA_BYTES / meta.pieceSize)),
       priorities
     })
     this.stalledWrites = new StalledWrites({
@@ -151,7 +153,7 @@ export class Downloader {
     const requested = this.forget(peer, block)
     if (!this.picker.isWanted(block.piece, block.offset)) {
       // A block we cancelled or re-assigned may still arrive; anything else is noise.
-      if (!requested && ++peer.invalidMessages > MAX_INVALID_REQUESTS) this.hooks.onMisbehaving(peer, 'sent blocks nobody asked for')
+      if (!requested && !this.wasCancelled(peer) && ++peer.invalidMessages > MAX_INVALID_REQUESTS) this.hooks.onMisbehaving(peer, 'sent blocks nobody asked for')
       this.fill(peer)
       return
     }
@@ -174,8 +176,7 @@ export class Downloader {
     for (const peer of this.hooks.peers()) {
       for (const request of peer.requests.values()) {
         if (now - request.sentAt < this.requestTimeoutMs) continue
-        peer.requests.delete(request.piece, request.offset)
-        peer.wire.send('cancel', { piece: request.piece, offset: request.offset, length: request.length })
+        this.cancel(peer, request)
         this.picker.releaseRequest(request.piece, request.offset)
         peer.snubbed = true
         expired = true
@@ -187,6 +188,34 @@ export class Downloader {
   fillAll (): void {
     for (const peer of this.hooks.peers()) this.fill(peer)
   }
+
+  /** Streaming: the pieces readers reach next, most urgent first; asked for at once. */
+  setUrgent (pieces: readonly number[]): void {
+    this.picker.setUrgent(pieces)
+    this.fillAll()
+  }
+
+  /** A seek left these pieces behind: those no block has arrived for are dropped and their
+   *  requests cancelled; the others finish (their bytes are here already). Returns the dropped. */
+  abandon (pieces: Iterable<number>): number[] {
+    const dropped: number[] = []
+    for (const piece of pieces) {
+      if (!this.picker.abandon(piece)) continue
+      this.buffers.delete(piece)
+      dropped.push(piece)
+    }
+    if (dropped.length === 0) return dropped
+    const stale = new Set(dropped)
+    for (const peer of this.hooks.peers()) {
+      const cancelled = [...peer.requests.values()].filter((request) => stale.has(request.piece))
+      if (cancelled.length > 0) peer.wire.batch(() => { for (const request of cancelled) this.cancel(peer, request) })
+    }
+    this.fillAll()
+    return dropped
+  }
+
+  /** The urgent pieces last set, most urgent first. */
+  get urgentPieces (): readonly number[] { return this.picker.urgentPieces }
 
   private fill (peer: Peer): void {
     if (peer.choked || peer.has === null || this.complete || this.stopped || peer.wanted === 0 || this.stalled) return
@@ -236,9 +265,22 @@ export class Downloader {
   /** An endgame block arrived: the same request at other peers is withdrawn. */
   private cancelDuplicates (from: Peer, block: Block): void {
     for (const peer of this.hooks.peers()) {
-      if (peer === from || !peer.requests.delete(block.piece, block.offset)) continue
-      peer.wire.send('cancel', { piece: block.piece, offset: block.offset, length: block.data.byteLength })
+      if (peer === from || !peer.requests.has(block.piece, block.offset)) continue
+      this.cancel(peer, { piece: block.piece, offset: block.offset, length: block.data.byteLength })
     }
+  }
+
+  /** Withdraws one request from `peer`; its block may still come and is then no noise. */
+  private cancel (peer: Peer, request: BlockRange): void {
+    peer.requests.delete(request.piece, request.offset)
+    peer.wire.send('cancel', { piece: request.piece, offset: request.offset, length: request.length })
+    peer.cancelledInFlight = Math.min(MAX_REQUESTS_PER_PEER, peer.cancelledInFlight + 1)
+  }
+
+  private wasCancelled (peer: Peer): boolean {
+    if (peer.cancelledInFlight === 0) return false
+    peer.cancelledInFlight--
+    return true
   }
 
   private store (peer: Peer, block: Block): void {
@@ -319,12 +361,11 @@ export class Downloader {
   /** Cancels every request outstanding with `peer` (blocks already on the way still count). */
   private withdrawAll (peer: Peer): void {
     peer.wire.batch(() => {
-      for (const request of peer.requests.values()) {
-        peer.wire.send('cancel', { piece: request.piece, offset: request.offset, length: request.length })
+      for (const request of [...peer.requests.values()]) {
+        this.cancel(peer, request)
         this.picker.releaseRequest(request.piece, request.offset)
       }
     })
-    peer.requests.clear()
   }
 
   private releaseAll (peer: Peer): void {

@@ -29,4 +29,4 @@ export function replayEvents (session: Session): SessionEvent[] {
 }
 
 /** The live events a view follows. */
-export const VIEW_EVENTS = ['metadata', 'status', 'checking', 'resumed', 'peer-add', 'peer-remove', 'piece-verified', 'piece-failed', 'stats', 'peer-stats', 'done', 'warning', 'error'] as const
+export const VIEW_EVENTS = ['metadata', 'status', 'checking', 'resumed', 'peer-add', 'peer-remove', 'piece-verified', 'piece-failed', 'stats', 'peer-stats', 'reader', 'done', 'warning', 'error'] as const

@@ -4,6 +4,9 @@
 import type { BitswarmError } from '../errors.js'
 import type { HashProgress } from '../piece-hashing.js'
 import type { SessionStatus } from './status.js'
+import type { ReaderEvent, ReaderStats } from './stream-readers.js'
+
+export type { ReaderEvent, ReaderStats } from './stream-readers.js'
 
 export interface ContentDescription {
   infoHash: string
@@ -62,6 +65,8 @@ export interface SessionStats {
   /** A selective download: the pieces its files need, how many of them are held, and the
    *  selected files' bytes (progress is of these); null when every file is wanted. */
   selected: { pieces: number, have: number, bytes: number } | null
+  /** Readers streaming the content (the stream server's responses), each with its window. */
+  readers: ReaderStats[]
 }
 
 export interface SessionEvents {
@@ -85,6 +90,8 @@ export interface SessionEvents {
   /** Emitted at most every PROGRESS_INTERVAL_MS while the session is active. */
   stats: SessionStats
   'peer-stats': PeerStats[]
+  /** A reader of the content opened, seeked or left (not emitted for its ordinary reads). */
+  reader: ReaderEvent
   done: { path: string, totalBytes: number, downloaded: number, uploaded: number, seconds: number }
   /** Something went wrong with one peer or one attempt; the session goes on. */
   warning: { code: string, message: string, peer?: string }

@@ -48,6 +48,9 @@ export class Peer {
   piecesReceived = 0
   piecesSent = 0
   invalidMessages = 0
+  /** Requests we cancelled whose blocks may still be on the way (not counted as noise when
+   *  they come), at most MAX_REQUESTS_PER_PEER. */
+  cancelledInFlight = 0
   /** Set once the session has dropped it: whatever it still sends is ignored. */
   dropped = false
   /** One of our requests to it timed out: it gets one at a time until a block comes. */

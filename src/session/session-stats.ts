@@ -27,6 +27,7 @@ export function sessionStats (peers: Iterable<Peer>, meta: Metadata | null, t: T
     hashFailures: t?.downloader.hashFailures ?? 0,
     wasted: t?.downloader.wasted ?? 0,
     partial: t?.downloader.partialPieces() ?? [],
-    selected: t !== null && selection !== null ? { pieces: t.downloader.selectedPieces, have: t.downloader.selectedPieces - t.downloader.missingPieces, bytes: selection.selectedBytes } : null
+    selected: t !== null && selection !== null ? { pieces: t.downloader.selectedPieces, have: t.downloader.selectedPieces - t.downloader.missingPieces, bytes: selection.selectedBytes } : null,
+    readers: t?.readers.stats() ?? []
   }
 }

@@ -32,6 +32,7 @@ import { sessionStats } from './session-stats.js'
 import { canMove, type SessionStatus } from './status.js'
 import { untilDone } from './completion.js'
 import { Uploader } from './uploader.js'
+import { StreamReaders } from './stream-readers.js'
 import { type OpenedStorage, type StorageProvider, type Transfer, type TransferLimits, unlimited } from './transfer.js'
 
 export type { OpenedStorage, StorageProvider, Transfer, TransferLimits } from './transfer.js'
@@ -329,7 +330,15 @@ export class Session extends TypedEmitter<SessionEvents> {
       onMisbehaving,
       onReadError: (err) => this.emit('warning', { code: 'ERR_IO', message: describe(ioError('reading a piece', err)) })
     })
-    return { meta, storage, downloader, uploader }
+    const readers = new StreamReaders({ pieceBytes: meta.pieceSize, totalBytes: meta.totalBytes }, {
+      has: (piece) => have.has(piece),
+      swarmBytesPerSecond: () => { let rate = 0; for (const peer of this.peers.values()) rate += peer.download.rate; return rate },
+      inFlight: () => downloader.partialPieces(),
+      setUrgent: (pieces) => downloader.setUrgent(pieces),
+      abandon: (pieces) => downloader.abandon(pieces),
+      onReader: (event) => this.emit('reader', event)
+    })
+    return { meta, storage, downloader, uploader, readers }
   }
 
   private onPieceVerified (piece: number, from: string | null): void {

@@ -9,6 +9,7 @@ import type { PieceStorage } from '../storage/storage.js'
 import { TokenBucket } from '../token-bucket.js'
 import type { Downloader } from './downloader.js'
 import type { SessionEvents } from './events.js'
+import type { StreamReaders } from './stream-readers.js'
 import type { Uploader } from './uploader.js'
 
 /** Where a session's pieces live: the original files when sharing, a partial when fetching. */
@@ -43,6 +44,8 @@ export interface Transfer {
   storage: PieceStorage
   downloader: Downloader
   uploader: Uploader
+  /** Readers streaming the content, whose positions make pieces urgent. */
+  readers: StreamReaders
 }
 
 /** Limits that limit nothing: a session alone (tests). */

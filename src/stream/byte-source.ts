@@ -1,5 +1,6 @@
 // What the stream server reads from: files and a read that resolves only with verified bytes.
-// Over a session it will wait for pieces; here a memory source (tests) and complete files on disk.
+// Over a session it waits for pieces (session-source.ts); here a memory source (tests) and
+// complete files on disk.
 
 import { open } from 'node:fs/promises'
 import { closed, notFound } from '../errors.js'
@@ -8,8 +9,11 @@ export interface StreamFile { path: string, size: number }
 
 export interface ByteSource {
   readonly files: readonly StreamFile[]
-  /** Resolves with exactly `length` bytes once they are verified; rejects when `signal` aborts. */
-  read: (fileIndex: number, offset: number, length: number, signal: AbortSignal) => Promise<Buffer>
+  /** Resolves with exactly `length` bytes once they are verified; rejects when `signal` aborts.
+   *  `reader` names the response reading (its reads follow on), so the source can fetch ahead. */
+  read: (fileIndex: number, offset: number, length: number, signal: AbortSignal, reader?: string) => Promise<Buffer>
+  /** The reader's response is over. */
+  leave?: (reader: string) => void
 }
 
 function abortable<T> (signal: AbortSignal, work: () => Promise<T>): Promise<T> {

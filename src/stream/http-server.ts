@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { STREAM_CHUNK_BYTES, STREAM_READ_TIMEOUT_MS } from '../constants.js'
-import { timedOut } from '../errors.js'
+import { portInUse, timedOut } from '../errors.js'
 import type { ByteSource } from './byte-source.js'
 import { contentTypeOf } from './content-type.js'
 import { contentRange, parseRange, unsatisfiedRange } from './range.js'
@@ -24,13 +24,21 @@ export interface StreamServer {
   close: () => Promise<void>
 }
 
+/** Names each response's reader for the source, unique within the process. */
+let readerCount = 0
+
 export const encodePath = (path: string): string => '/' + path.split('/').map(encodeURIComponent).join('/')
 
 export async function startStreamServer (source: ByteSource, options: StreamServerOptions = {}): Promise<StreamServer> {
   const host = options.host ?? '127.0.0.1'
   const server: Server = createServer((req, res) => { void serve(source, options, req, res) })
   server.listen(options.port ?? 0, host)
-  await once(server, 'listening')
+  try {
+    await once(server, 'listening')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(host, options.port ?? 0)
+    throw err
+  }
   const { port } = server.address() as AddressInfo
   const url = `http://${host}:${port}`
   return {
@@ -74,11 +82,15 @@ async function serve (source: ByteSource, options: StreamServerOptions, req: Inc
   const status = range.kind === 'partial' ? 206 : 200
 
   const aborter = new AbortController()
-  res.on('close', () => { if (!res.writableFinished) aborter.abort() })
+  const reader = `http-${++readerCount}`
+  res.on('close', () => {
+    if (!res.writableFinished) aborter.abort()
+    source.leave?.(reader)
+  })
   let first: Buffer
   const chunk = options.chunkBytes ?? STREAM_CHUNK_BYTES
   const read = async (at: number): Promise<Buffer> => await withTimeout(
-    source.read(index, at, Math.min(chunk, end + 1 - at), aborter.signal), options.readTimeoutMs ?? STREAM_READ_TIMEOUT_MS, aborter)
+    source.read(index, at, Math.min(chunk, end + 1 - at), aborter.signal, reader), options.readTimeoutMs ?? STREAM_READ_TIMEOUT_MS, aborter)
   try {
     // The first chunk is read before the headers, so a read that never comes gets a 504 status.
     first = req.method === 'HEAD' || end < start ? Buffer.alloc(0) : await read(start)

@@ -21,6 +21,16 @@ export type ViewEvent =
   | { [K in keyof SessionEvents]: { type: K, data: SessionEvents[K] } }[keyof SessionEvents]
   | { type: 'notice', data: { message: string } }
   | { type: 'end', data: Ending }
+  | { type: 'stream', data: StreamShown }
+
+/** The file being streamed, as the view shows it: where, and where it lies in the content. */
+export interface StreamShown {
+  url: string
+  path: string
+  /** Its first byte in the content (files end to end) and its size. */
+  start: number
+  size: number
+}
 
 /** Bytes exchanged with one peer over every connection of this run. */
 export interface PeerTotals {
@@ -55,6 +65,8 @@ export interface ViewState {
   notice: string | null
   warnings: string[]
   warningCount: number
+  /** The file served over HTTP (`stream`, `get --stream`); null otherwise. */
+  stream: StreamShown | null
 }
 
 export function createViewState (role: Role, link: string, now: number): ViewState {
@@ -77,7 +89,8 @@ export function createViewState (role: Role, link: string, now: number): ViewSta
     ending: null,
     notice: null,
     warnings: [],
-    warningCount: 0
+    warningCount: 0,
+    stream: null
   }
 }
 
@@ -136,6 +149,10 @@ export function reduce (state: ViewState, event: ViewEvent): ViewState {
     case 'resumed':
       state.notice = resumedNotice(event.data)
       break
+    case 'stream':
+      state.stream = event.data
+      break
+    case 'reader':
     case 'close':
       break
   }

@@ -5,7 +5,7 @@ import { visibleWidth } from '../../../src/cli/view/text.js'
 
 const content = { infoHash: 'ab'.repeat(32), name: 'demo.bin', totalBytes: 64 * 16384, pieceCount: 64, pieceSize: 16384 }
 const stats = (have: number, uploaded: number, downloaded: number) => ({
-  have, pieceCount: 64, totalBytes: content.totalBytes, downloaded, uploaded, downloadRate: 1000, uploadRate: 2000, peers: 2, hashFailures: 0, wasted: 0, partial: [have], selected: null
+  have, pieceCount: 64, totalBytes: content.totalBytes, downloaded, uploaded, downloadRate: 1000, uploadRate: 2000, peers: 2, hashFailures: 0, wasted: 0, partial: [have], selected: null, readers: []
 })
 
 function node (name: string, id: string, role: 'get' | 'share', have: number, uploaded: number): DemoNodeView {

@@ -65,6 +65,7 @@ export function stats (fields: Partial<SessionStats> = {}): SessionStats {
     wasted: 0,
     partial: [],
     selected: null,
+    readers: [],
     ...fields
   }
 }
