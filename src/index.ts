@@ -12,3 +12,4 @@ export { startBootstrapNode, parseBootstrapList, formatAddress, type BootstrapAd
 export { BitswarmError, isBitswarmError, type ErrorCode } from './errors.js'
 export { startStreamServer, type StreamServer, type StreamServerOptions } from './stream/http-server.js'
 export { memorySource, fileSource, type ByteSource, type StreamFile } from './stream/byte-source.js'
+export { sessionSource } from './stream/session-source.js'
