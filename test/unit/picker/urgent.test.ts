@@ -1,0 +1,99 @@
+// Streaming in the picker: urgent pieces go first in deadline order (even past the partial
+// limit, by the extra allowed), everything else stays rarest-first, and a seek abandons urgent
+// pieces nobody has sent a block of; StreamReaders turns reads and seeks into those calls.
+
+import { describe, expect, it } from 'vitest'
+import { Bitfield } from '../../../src/bitfield.js'
+import { PiecePicker } from '../../../src/picker/piece-picker.js'
+import { StreamReaders } from '../../../src/session/stream-readers.js'
+
+const BLOCK = 4
+const PIECE = 8 // two blocks a piece
+
+function picker (count: number, availability: number[], maxPartialPieces = 2, urgentExtraPieces = 2): PiecePicker {
+  const p = new PiecePicker(new Bitfield(count), {
+    pieceCount: count, pieceLength: () => PIECE, blockBytes: BLOCK, maxPartialPieces, urgentExtraPieces, randomFirstPieces: 0, random: () => 0.5
+  })
+  for (const [piece, n] of availability.entries()) for (let i = 0; i < n; i++) p.onHave(piece)
+  return p
+}
+
+describe('PiecePicker urgent pieces', () => {
+  it('asks for urgent pieces first, in the order given, then rarest first', () => {
+    const p = picker(6, [5, 5, 1, 5, 5, 5], 4)
+    p.setUrgent([4, 3])
+    const picks = p.pickBlocks(Bitfield.full(6), 6)
+    expect(picks.map((b) => [b.piece, b.offset, b.reason])).toEqual([
+      [4, 0, 'urgent'], [4, 4, 'urgent'], [3, 0, 'urgent'], [3, 4, 'urgent'], [2, 0, 'rarest'], [2, 4, 'rarest']
+    ])
+  })
+
+  it('starts an urgent piece past the partial limit, by the extra allowed and no more', () => {
+    const p = picker(8, [1, 1, 5, 5, 5, 5, 5, 5], 2, 1)
+    expect(p.pickBlocks(Bitfield.full(8), 4).map((b) => b.piece)).toEqual([0, 0, 1, 1]) // the limit is full
+    p.setUrgent([6, 7])
+    expect(p.pickBlocks(Bitfield.full(8), 4).map((b) => [b.piece, b.reason])).toEqual([[6, 'urgent'], [6, 'urgent']])
+    expect(p.partialCount).toBe(3)
+  })
+
+  it('skips urgent pieces the peer lacks', () => {
+    const p = picker(4, [1, 1, 1, 1], 4)
+    p.setUrgent([3, 1])
+    const peer = new Bitfield(4)
+    peer.set(1)
+    expect(p.pickBlocks(peer, 1).map((b) => [b.piece, b.reason])).toEqual([[1, 'urgent']])
+  })
+
+  it('abandons a stale urgent piece with no block received, keeps one half received', () => {
+    const p = picker(4, [1, 1, 1, 1], 4)
+    p.setUrgent([0, 1])
+    p.pickBlocks(Bitfield.full(4), 4)
+    p.onBlockReceived(1, 0)
+    p.setUrgent([])
+    expect(p.abandon(0)).toBe(true)
+    expect(p.abandon(1)).toBe(false)
+    expect(p.partialPieces()).toEqual([1])
+    expect(p.isWanted(0, 0)).toBe(false)
+  })
+})
+
+describe('StreamReaders', () => {
+  function readers (held: Set<number>, inFlight: number[]): { r: StreamReaders, urgent: number[][], abandoned: number[][], events: string[] } {
+    const urgent: number[][] = []
+    const abandoned: number[][] = []
+    const events: string[] = []
+    let now = 0
+    const r = new StreamReaders({ pieceBytes: 1024 * 1024, totalBytes: 100 * 1024 * 1024 }, {
+      has: (piece) => held.has(piece),
+      swarmBytesPerSecond: () => 0,
+      inFlight: () => inFlight,
+      setUrgent: (pieces) => { urgent.push([...pieces]) },
+      abandon: (pieces) => { abandoned.push([...pieces]); return [...pieces] },
+      onReader: (e) => { events.push(`${e.kind}@${e.firstPiece}`) },
+      now: () => (now += 100)
+    })
+    return { r, urgent, abandoned, events }
+  }
+
+  it('makes the pieces ahead of a reader urgent, nearest first, skipping held ones', () => {
+    const { r, urgent, events } = readers(new Set([1]), [])
+    r.move('a', 0)
+    expect(urgent.at(-1)!.slice(0, 3)).toEqual([0, 2, 3])
+    expect(events).toEqual(['open@0'])
+    r.move('a', 256 * 1024) // the next read: no event
+    expect(events).toEqual(['open@0'])
+  })
+
+  it('a seek moves the window and abandons the urgent pieces in flight behind it', () => {
+    const { r, urgent, abandoned, events } = readers(new Set(), [0, 1, 50])
+    r.move('a', 0)
+    r.move('a', 50 * 1024 * 1024)
+    expect(urgent.at(-1)![0]).toBe(50)
+    expect(abandoned.at(-1)).toEqual([0, 1])
+    expect(events).toEqual(['open@0', 'seek@50'])
+    r.leave('a')
+    expect(urgent.at(-1)).toEqual([])
+    expect(abandoned.at(-1)).toEqual([50])
+    expect(r.stats()).toEqual([])
+  })
+})
