@@ -216,7 +216,9 @@ export class PiecePicker {
       if (!peerHas.has(piece) || this.have.has(piece) || !this.isSelected(piece) || this.refetch.has(piece)) continue
       let partial = this.partials.get(piece)
       if (partial === undefined) {
-        if (this.partials.size >= limit) continue
+        // Full: the urgent pieces already started are served by the partial-first pass, so
+        // the rest of a long window is not walked on every block that arrives.
+        if (this.partials.size >= limit) return
         partial = new PartialPiece(piece, this.opts.pieceLength(piece), this.opts.blockBytes)
         this.partials.set(piece, partial)
       } else if (partial.owner !== null && partial.owner !== peer) {
