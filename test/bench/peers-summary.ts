@@ -37,6 +37,19 @@ export interface PeersRow {
   getCpuSeconds: number
 }
 
+/** WebTorrent's client options in the bench (webtorrent-peer.ts): everything that would reach
+ *  beyond the addresses the harness hands over is off, and uTP too (TCP only). */
+export const WEBTORRENT_SETTINGS = {
+  dht: false,
+  tracker: false,
+  lsd: false,
+  utPex: false,
+  utp: false,
+  natUpnp: false,
+  natPmp: false,
+  webSeeds: false
+} as const
+
 export const ratio = (a: Summary, b: Summary): number => a.median / b.median
 
 export function formatPeers (rows: PeersRow[], note: string): string {
