@@ -1,5 +1,5 @@
-// Child processes for benchmarks: spawned by path, read line by line, their peak RSS taken
-// from /proc (VmHWM) while they run, and stopped by their own PID only.
+// Child processes for benchmarks: spawned by path, read line by line, their peak RSS (VmHWM)
+// and CPU seconds taken from /proc while they run, and stopped by their own PID only.
 
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { cpuSecondsFromStat } from './peers-summary.js'
 
 /** The repository root: the nearest folder above this file with a package.json. */
 export const ROOT = ((): string => {
@@ -29,6 +30,8 @@ export interface Proc {
   lineMatching (match: (line: string) => boolean, timeoutMs?: number): Promise<string>
   /** Highest resident set size seen so far, in bytes. */
   peakRss (): Promise<number>
+  /** user+sys CPU seconds so far; once exited, as last sampled (up to RSS_POLL_MS before the end). */
+  cpuSeconds (): Promise<number>
   stop (signal?: NodeJS.Signals): Promise<number | null>
   readonly exited: Promise<number | null>
 }
@@ -47,11 +50,13 @@ export function startProcess (script: string, args: string[]): Proc {
     else lines.push(line)
   })
   let peak = 0
+  let cpu = 0
   const sample = async (): Promise<void> => {
     try {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8')
+      const [status, stat] = await Promise.all([readFile(`/proc/${pid}/status`, 'utf8'), readFile(`/proc/${pid}/stat`, 'utf8')])
       const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0)
       peak = Math.max(peak, kb * 1024)
+      cpu = Math.max(cpu, cpuSecondsFromStat(stat))
     } catch {} // exited meanwhile: the last sample stands
   }
   const poller = setInterval(() => { void sample() }, RSS_POLL_MS)
@@ -86,6 +91,10 @@ export function startProcess (script: string, args: string[]): Proc {
     async peakRss () {
       await sample()
       return peak
+    },
+    async cpuSeconds () {
+      await sample()
+      return cpu
     },
     async stop (signal = 'SIGINT') {
       if (child.exitCode === null && child.signalCode === null) process.kill(pid, signal)

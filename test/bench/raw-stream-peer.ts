@@ -2,11 +2,14 @@
 // namespaces): a bare hyperswarm stream, configured by the caller's DHT options.
 //
 //   <name> serve <file> <bootstrap> <topic>   streams the file to every connection
-//   <name> fetch <bytes> <bootstrap> <topic>  counts bytes until <bytes> arrived
+//   <name> fetch <bytes> <bootstrap> <topic> [sha256]  counts bytes until <bytes> arrived
 //
 // Each prints one JSON line: `ready` once announced (serve), `done` once complete (fetch),
-// with the seconds since the first byte arrived (`transferSeconds`).
+// with the seconds since the first byte arrived (`transferSeconds`); with `sha256`, also the
+// SHA-256 of the bytes received (the peers case checks every copy; off by default so the
+// other cases' baseline stays as it was).
 
+import { createHash } from 'node:crypto'
 import DHT, { type DHTOptions } from 'hyperdht'
 import Hyperswarm, { type SecretStream } from 'hyperswarm'
 import { joinAsClient, streamFile } from './raw-stream.js'
@@ -14,9 +17,9 @@ import { joinAsClient, streamFile } from './raw-stream.js'
 const GIVE_UP_MS = 120_000
 
 export async function runRawPeer (name: string, dhtOptions: DHTOptions): Promise<void> {
-  const [mode, target, bootstrap, topicHex] = process.argv.slice(2)
+  const [mode, target, bootstrap, topicHex, check] = process.argv.slice(2)
   if ((mode !== 'serve' && mode !== 'fetch') || target === undefined || bootstrap === undefined || topicHex === undefined) {
-    process.stderr.write(`usage: ${name} serve|fetch <file|bytes> <host:port> <topic hex>\n`)
+    process.stderr.write(`usage: ${name} serve|fetch <file|bytes> <host:port> <topic hex> [sha256]\n`)
     process.exit(2)
   }
   const dht = new DHT({ bootstrap: [bootstrap], ...dhtOptions })
@@ -42,14 +45,18 @@ export async function runRawPeer (name: string, dhtOptions: DHTOptions): Promise
   const started = performance.now()
   let received = 0
   let firstByte: number | null = null
+  const hash = check === 'sha256' ? createHash('sha256') : null
   swarm.on('connection', (conn: SecretStream) => {
     conn.on('error', () => {})
     conn.on('data', (chunk: Buffer) => {
+      if (received >= expected) return // done already; the swarm is being destroyed
       firstByte ??= performance.now()
       received += chunk.byteLength
+      hash?.update(chunk)
       if (received < expected) return
       const now = performance.now()
-      process.stdout.write(JSON.stringify({ event: 'done', bytes: received, seconds: (now - started) / 1000, transferSeconds: (now - firstByte) / 1000 }) + '\n')
+      const sha256 = hash === null ? undefined : hash.digest('hex')
+      process.stdout.write(JSON.stringify({ event: 'done', bytes: received, seconds: (now - started) / 1000, transferSeconds: (now - firstByte) / 1000, sha256 }) + '\n')
       stop()
     })
   })
