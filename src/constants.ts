@@ -90,6 +90,11 @@ export const UPLOAD_READ_AHEAD = 4
 export const MAX_PARTIAL_BYTES = 32 * MiB
 /** …but always enough pieces in progress to keep several peers busy on large pieces. */
 export const MIN_PARTIAL_PIECES = 4
+/** The picker breaks a tie among this many equally rare pieces or fewer exactly (each one a
+ *  random draw, reproducible with a seeded random); among more, from a random start to the
+ *  first piece the peer has, so a pick costs O(1) from a seeder instead of a scan of every
+ *  piece (src/picker/piece-buckets.ts). */
+export const EXACT_TIE_BREAK_PIECES = 32
 /** Malformed or impossible requests tolerated before disconnecting (hypercore). */
 export const MAX_INVALID_REQUESTS = 64
 /** Requests from a peer we choke tolerated before disconnecting, past those that may have

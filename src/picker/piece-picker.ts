@@ -19,6 +19,7 @@
 import type { Bitfield } from '../bitfield.js'
 import type { BlockRange } from '../types.js'
 import { PartialPiece } from './partial-piece.js'
+import { PieceBuckets } from './piece-buckets.js'
 
 export type PickReason = 'urgent' | 'partial' | 'random-first' | 'rarest' | 'endgame' | 'refetch'
 
@@ -38,7 +39,8 @@ export interface PiecePickerOptions {
   /** Endgame: peers one block is requested from at most, counting the first (default 2). */
   maxDuplicateRequests?: number
   /** Each piece's priority (selection/file-selection.ts PIECE_PRIORITY): 0 never requested,
-   *  higher before lower, rarest first within one. Absent: every piece alike. */
+   *  higher before lower, rarest first within one. Absent: every piece alike. Read live, but
+   *  whoever changes one calls priorityChanged(piece): pieces are filed by priority. */
   priorities?: Uint8Array | null
   /** Urgent pieces may be started past maxPartialPieces by this many (default 0). */
   urgentExtraPieces?: number
@@ -56,29 +58,38 @@ export class PiecePicker {
   private readonly refetch = new Map<number, ReadonlySet<string>>()
   /** Pieces readers are about to reach, most urgent first (setUrgent). */
   private urgent: readonly number[] = []
+  /** Pieces nobody has started, by priority and availability: what a new pick chooses from. */
+  private readonly candidates: PieceBuckets
+  /** 1 for each piece counted as selected (in `selected` and, until held, `missing`). */
+  private readonly counted: Uint8Array
 
   /** Selected pieces not yet held (every piece when there are no priorities). */
   private missing = 0
-  /** Pieces the selection asks for (every piece without one). */
-  readonly selectedCount: number
+  private selected = 0
 
   constructor (have: Bitfield, opts: PiecePickerOptions) {
     this.have = have
     this.opts = { randomFirstPieces: 4, random: Math.random, maxDuplicateRequests: 2, priorities: null, urgentExtraPieces: 0, ...opts }
     const priorities = this.opts.priorities
     if (priorities !== null && priorities.length !== opts.pieceCount) throw new RangeError(`${priorities.length} priorities for ${opts.pieceCount} pieces`)
-    let selected = 0
-    for (let piece = 0; piece < opts.pieceCount; piece++) {
-      if (!this.isSelected(piece)) continue
-      selected++
-      if (!have.has(piece)) this.missing++
-    }
-    this.selectedCount = selected
     const dup = this.opts.maxDuplicateRequests
     // Counts live in a Uint16Array whose top value marks a received block.
     if (!Number.isInteger(dup) || dup < 1 || dup > 0xfffe) throw new RangeError(`maxDuplicateRequests ${dup} out of range`)
     this.availability = new Uint32Array(opts.pieceCount)
+    this.candidates = new PieceBuckets(opts.pieceCount, this.availability, this.opts.random)
+    this.counted = new Uint8Array(opts.pieceCount)
+    for (let piece = 0; piece < opts.pieceCount; piece++) {
+      if (!this.isSelected(piece)) continue
+      this.counted[piece] = 1
+      this.selected++
+      if (have.has(piece)) continue
+      this.missing++
+      this.candidates.add(piece, this.priorityOf(piece))
+    }
   }
+
+  /** Pieces the selection asks for (every piece without one). */
+  get selectedCount (): number { return this.selected }
 
   get partialCount (): number { return this.partials.size }
 
@@ -99,17 +110,37 @@ export class PiecePicker {
 
   /** Whether the selection asks for this piece at all. */
   isSelected (piece: number): boolean {
-    const priorities = this.opts.priorities
-    return priorities === null || priorities[piece]! > 0
+    return this.priorityOf(piece) > 0
+  }
+
+  /** priorities[piece] was changed: the piece is filed anew (normal ↔ high takes effect at the
+   *  next pick). Returns whether it went from skipped to selected or back, which changes
+   *  `selectedCount` and, for a piece not held, `lacking`. */
+  priorityChanged (piece: number): boolean {
+    const priority = this.priorityOf(piece)
+    const selected = priority > 0
+    const changed = selected !== (this.counted[piece] === 1)
+    if (changed) {
+      const sign = selected ? 1 : -1
+      this.counted[piece] = selected ? 1 : 0
+      this.selected += sign
+      if (!this.have.has(piece)) this.missing += sign
+    }
+    if (this.candidates.priorityOf(piece) !== priority) this.refile(piece)
+    return changed
   }
 
   /** A peer's pieces join (or leave, with sign -1) the availability counts. */
   addAvailability (peerHas: Bitfield, sign: 1 | -1 = 1): void {
-    for (const piece of peerHas.indices()) this.availability[piece]! += sign
+    for (const piece of peerHas.indices()) {
+      this.availability[piece]! += sign
+      this.candidates.availabilityChanged(piece)
+    }
   }
 
   onHave (piece: number): void {
     this.availability[piece]!++
+    this.candidates.availabilityChanged(piece)
   }
 
   availabilityOf (piece: number): number {
@@ -136,6 +167,7 @@ export class PiecePicker {
       const piece = refetch !== -1 ? refetch : this.pickNewPiece(peerHas, random)
       if (piece === -1) break
       const partial = new PartialPiece(piece, this.opts.pieceLength(piece), this.opts.blockBytes)
+      this.candidates.remove(piece)
       if (refetch !== -1) {
         partial.owner = peer ?? null
         this.refetch.delete(piece)
@@ -161,6 +193,7 @@ export class PiecePicker {
     const partial = this.partials.get(piece)
     if (partial === undefined || partial.receivedCount > 0) return false
     this.partials.delete(piece)
+    this.refile(piece)
     return true
   }
 
@@ -193,7 +226,7 @@ export class PiecePicker {
 
   onPieceVerified (piece: number): void {
     this.partials.delete(piece)
-    if (this.isSelected(piece) && !this.have.has(piece)) this.missing--
+    if (this.counted[piece] === 1 && !this.have.has(piece)) this.missing--
   }
 
   /** A piece that failed its hash is fetched again from scratch, from one peer, preferably
@@ -220,6 +253,7 @@ export class PiecePicker {
         // the rest of a long window is not walked on every block that arrives.
         if (this.partials.size >= limit) return
         partial = new PartialPiece(piece, this.opts.pieceLength(piece), this.opts.blockBytes)
+        this.candidates.remove(piece)
         this.partials.set(piece, partial)
       } else if (partial.owner !== null && partial.owner !== peer) {
         continue
@@ -265,28 +299,35 @@ export class PiecePicker {
     }
   }
 
-  /** One scan over the pieces; reservoir sampling breaks ties without a second pass. The
-   *  highest priority wins, then the lowest availability (or none, picking at random). */
+  /** The highest priority, then the lowest availability (or any, picking at random), ties
+   *  broken at random (piece-buckets.ts). A candidate found stale (held, or its priority changed
+   *  without word) is filed anew and the pick made again, so a skipped piece is never picked. */
   private pickNewPiece (peerHas: Bitfield, random: boolean): number {
-    const priorities = this.opts.priorities
-    let best = -1
-    let bestPriority = 0
-    let bestAvailability = Infinity
-    let ties = 0
-    for (const piece of peerHas.indices()) {
-      const priority = priorities === null ? 1 : priorities[piece]!
-      if (priority === 0 || priority < bestPriority) continue
-      if (this.have.has(piece) || this.partials.has(piece) || this.refetch.has(piece)) continue
-      const availability = random ? 0 : this.availability[piece]!
-      if (priority > bestPriority || availability < bestAvailability) {
-        best = piece
-        bestPriority = priority
-        bestAvailability = availability
-        ties = 1
-      } else if (availability === bestAvailability && this.opts.random() * ++ties < 1) {
-        best = piece
+    const stale: number[] = []
+    const eligible = (piece: number): boolean => {
+      if (!peerHas.has(piece)) return false
+      if (this.have.has(piece) || this.priorityOf(piece) !== this.candidates.priorityOf(piece)) {
+        stale.push(piece)
+        return false
       }
+      return true
     }
-    return best
+    for (;;) {
+      const piece = this.candidates.pick(eligible, random)
+      if (stale.length === 0) return piece
+      for (const p of stale.splice(0)) this.refile(p)
+    }
+  }
+
+  /** Files a piece under its current priority, or drops it if held or started. */
+  private refile (piece: number): void {
+    this.candidates.remove(piece)
+    if (this.have.has(piece) || this.partials.has(piece) || this.refetch.has(piece)) return
+    this.candidates.add(piece, this.priorityOf(piece))
+  }
+
+  private priorityOf (piece: number): number {
+    const priorities = this.opts.priorities
+    return priorities === null ? 1 : priorities[piece]!
   }
 }

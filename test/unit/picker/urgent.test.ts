@@ -54,6 +54,11 @@ describe('PiecePicker urgent pieces', () => {
     expect(p.abandon(1)).toBe(false)
     expect(p.partialPieces()).toEqual([1])
     expect(p.isWanted(0, 0)).toBe(false)
+    // Dropped unstarted, it is a candidate again: the next pick starts it afresh.
+    const onlyFirst = new Bitfield(4)
+    onlyFirst.set(0)
+    expect(p.pickBlocks(onlyFirst, 2).map((b) => [b.piece, b.offset, b.reason])).toEqual([[0, 0, 'rarest'], [0, 4, 'rarest']])
+    expect(p.partialPieces()).toEqual([1, 0])
   })
 })
 
