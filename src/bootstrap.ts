@@ -8,33 +8,10 @@ import { createSocket } from 'node:dgram'
 import { isIPv4 } from 'node:net'
 import { BOOTSTRAP_NODE_COUNT, DEFAULT_BOOTSTRAP_HOST, DEFAULT_BOOTSTRAP_PORT } from './constants.js'
 import { type BitswarmError, invalidOption } from './errors.js'
+import { type BootstrapAddress, formatAddress } from './network/bootstrap-address.js'
 import { RELAY_TOPIC, RelayService } from './network/relay.js'
 
-export interface BootstrapAddress {
-  host: string
-  port: number
-}
-
-export const formatAddress = ({ host, port }: BootstrapAddress): string => `${host}:${port}`
-
-/** Parses `host:port[,host:port…]`; hosts may be names or IPv4 addresses. */
-export function parseBootstrapList (text: string): BootstrapAddress[] {
-  const entries = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
-  if (entries.length === 0) throw invalidOption('--bootstrap needs at least one host:port')
-  return entries.map((entry) => {
-    const colon = entry.lastIndexOf(':')
-    const host = entry.slice(0, colon)
-    const port = parsePort(entry.slice(colon + 1))
-    if (colon <= 0 || port === null || port === 0) throw invalidOption(`invalid bootstrap address "${entry}" (expected host:port)`)
-    return { host, port }
-  })
-}
-
-export function parsePort (text: string): number | null {
-  if (!/^\d{1,5}$/.test(text)) return null
-  const port = Number(text)
-  return port <= 65535 ? port : null
-}
+export { type BootstrapAddress, formatAddress, parseBootstrapList, parsePort } from './network/bootstrap-address.js'
 
 export interface BootstrapNode {
   /** The address the other nodes are given: the first of the nodes. */

@@ -17,7 +17,7 @@ import { Session, type StorageProvider, type TransferLimits } from './session/se
 import { downloadStorage, shareStorage } from './session/storage-providers.js'
 import { TokenBucket } from './token-bucket.js'
 import { TypedEmitter } from './typed-emitter.js'
-import { type BootstrapAddress, formatAddress } from './bootstrap.js'
+import { type BootstrapAddress, formatAddress } from './network/bootstrap-address.js'
 import { PeerDialer } from './network/peer-dialer.js'
 import { natKind, type NatKind, probeReachability } from './network/reachability.js'
 import { keepLookingForPeers } from './network/lookup-refresh.js'

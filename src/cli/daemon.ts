@@ -4,7 +4,7 @@
 
 import { resolve } from 'node:path'
 import { callDaemon, followDaemon } from '../daemon/api-client.js'
-import { Daemon, type ShareRow } from '../daemon/daemon.js'
+import type { ShareRow } from '../daemon/daemon.js'
 import type { SeedLimits } from '../daemon/seed-limits.js'
 import { openStateDir, stateDirOf, statePaths } from '../daemon/state-dir.js'
 import { invalidOption } from '../errors.js'
@@ -43,7 +43,10 @@ export async function daemon (action: string | undefined, flags: StateFlags & Ne
   }
   if (action !== undefined) throw invalidOption(`unknown daemon action "${action}": run \`bitswarm daemon\` or \`bitswarm daemon stop\``)
   const paths = await openStateDir(stateDirOf(flags.state))
-  const node = new Daemon(paths, { node: { ...toNodeOptions(flags), ...toTransferOptions(flags) }, limits: seedLimits(flags) })
+  const options = { node: { ...toNodeOptions(flags), ...toTransferOptions(flags) }, limits: seedLimits(flags) }
+  // Only the daemon itself loads the HyperDHT stack; its clients (add, ls, rm…) never do.
+  const { Daemon } = await import('../daemon/daemon.js')
+  const node = new Daemon(paths, options)
   const stop = untilStopped((reason) => stopExitCode(reason, 0))
   try {
     await node.start()

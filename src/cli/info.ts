@@ -6,7 +6,6 @@ import { createMetadata } from '../metadata/create.js'
 import { formatLink, parseLink } from '../metadata/link.js'
 import type { Metadata } from '../metadata/metadata.js'
 import { parseByteSize } from '../metadata/piece-size.js'
-import { BitswarmNode } from '../node.js'
 import { formatBytes } from './format.js'
 import { type NetworkFlags, parseSeconds, toNodeOptions } from './network-options.js'
 import { explainNoPeers } from './no-peers.js'
@@ -62,7 +61,10 @@ export async function info (target: string, flags: InfoFlags): Promise<number> {
 /** Asks the link's peers for its metadata; the exit status instead when a signal stops it. */
 async function fetchMetadata (link: string, flags: InfoFlags, timeoutMs: number): Promise<Metadata | number> {
   parseLink(link) // a malformed link fails before any network work
-  const node = new BitswarmNode(toNodeOptions(flags))
+  const nodeOptions = toNodeOptions(flags)
+  // The HyperDHT stack loads only once the input is known good.
+  const { BitswarmNode } = await import('../node.js')
+  const node = new BitswarmNode(nodeOptions)
   let lastLookup: Parameters<typeof explainNoPeers>[0] | null = null
   node.on('lookup', (report) => { lastLookup = report })
   const stop = untilStopped((reason) => stopExitCode(reason, EXIT_INTERRUPTED))

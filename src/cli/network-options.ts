@@ -1,7 +1,7 @@
 // The options every networked command shares: where the DHT starts and what it binds to.
 
 import { Command, Option } from 'commander'
-import { type BootstrapAddress, parseBootstrapList } from '../bootstrap.js'
+import { type BootstrapAddress, parseBootstrapList } from '../network/bootstrap-address.js'
 import type { NodeOptions } from '../node.js'
 import { isIP } from 'node:net'
 import { invalidOption } from '../errors.js'

@@ -1,6 +1,5 @@
 // `bitswarm share <path...>`: hash each, print the links, seed them all until stopped.
 
-import { BitswarmNode } from '../node.js'
 import type { Session } from '../session/session.js'
 import { parseByteSize } from '../metadata/piece-size.js'
 import { type NetworkFlags, toNodeOptions } from './network-options.js'
@@ -24,7 +23,10 @@ export async function share (paths: string[], flags: ShareFlags): Promise<number
   const json = flags.json === true
   const several = paths.length > 1
   const pieceSize = flags.pieceSize !== undefined ? parseByteSize(flags.pieceSize) : undefined
-  const node = new BitswarmNode({ ...toNodeOptions(flags), ...toTransferOptions(flags) })
+  const nodeOptions = { ...toNodeOptions(flags), ...toTransferOptions(flags) }
+  // The HyperDHT stack loads only once the options are known good.
+  const { BitswarmNode } = await import('../node.js')
+  const node = new BitswarmNode(nodeOptions)
   const stop = untilStopped((reason) => stopExitCode(reason, EXIT_STOPPED))
   const stopped = stop.reason.then((reason) => ({ stopped: reason }))
   const reporters: Reporter[] = []
