@@ -225,10 +225,9 @@ export const SEED_ROTATE_ROUNDS = 2
 export const INFO_TIMEOUT_S = 30
 
 /** Streaming window (src/picker/streaming-window.ts): the pieces ahead of a reader are asked for
- *  first, by deadline. The window covers this many seconds of the reader's consumption, or of
- *  the swarm's download rate when that is faster (so a fast swarm fills ahead, a slow one stays
- *  focused), clamped between these bounds in bytes (libtorrent streams with deadlines over a
- *  few seconds of playback). */
+ *  first, by deadline. The window covers this many seconds of the reader's consumption,
+ *  clamped between these bounds in bytes (libtorrent streams with deadlines over a few seconds
+ *  of playback); beyond it the picker stays rarest-first. */
 export const STREAM_WINDOW_SECONDS = 10
 export const STREAM_WINDOW_MIN_BYTES = 4 * MiB
 export const STREAM_WINDOW_MAX_BYTES = 64 * MiB
@@ -236,6 +235,10 @@ export const STREAM_WINDOW_MAX_BYTES = 64 * MiB
  *  much (and at least this many pieces), so a seek is served at once even while every partial
  *  slot holds a rarest-first piece. */
 export const STREAM_URGENT_EXTRA_BYTES = 8 * MiB
+/** Urgent pieces a reader reaches within this long are asked for strictly in deadline order;
+ *  the rest of its window goes rarest first, so streamers at the same position spread the
+ *  seeder's upload over different pieces and trade them (the swarm bench's stream mode). */
+export const STREAM_IMMINENT_MS = 1_500
 export const STREAM_URGENT_MIN_EXTRA_PIECES = 2
 /** A reader whose rate is not yet measured is assumed to read this fast (about a 4 Mbit/s video). */
 export const STREAM_DEFAULT_READ_BYTES_PER_S = 512 * 1024

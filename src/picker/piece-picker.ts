@@ -58,6 +58,8 @@ export class PiecePicker {
   private readonly refetch = new Map<number, ReadonlySet<string>>()
   /** Pieces readers are about to reach, most urgent first (setUrgent). */
   private urgent: readonly number[] = []
+  /** How many of them, from the first, are needed so soon that deadline order is kept. */
+  private imminent = 0
   /** Pieces nobody has started, by priority and availability: what a new pick chooses from. */
   private readonly candidates: PieceBuckets
   /** 1 for each piece counted as selected (in `selected` and, until held, `missing`). */
@@ -179,9 +181,13 @@ export class PiecePicker {
     return picks
   }
 
-  /** The pieces readers will reach next, most urgent first; replaces the previous list. */
-  setUrgent (pieces: readonly number[]): void {
+  /** The pieces readers will reach next, most urgent first; replaces the previous list. The
+   *  first `imminent` go strictly in that order; the rest of the window rarest first (ties at
+   *  random), so streamers at one position fetch different pieces from the seeder
+   *  and trade them instead of each taking the same piece from it. */
+  setUrgent (pieces: readonly number[], imminent = pieces.length): void {
     this.urgent = pieces.filter((piece) => Number.isInteger(piece) && piece >= 0 && piece < this.opts.pieceCount)
+    this.imminent = Math.min(imminent, this.urgent.length)
   }
 
   get urgentPieces (): readonly number[] { return this.urgent }
@@ -244,22 +250,49 @@ export class PiecePicker {
    *  again from one peer alone, or one the peer lacks is left to the usual order. */
   private pickUrgent (peerHas: Bitfield, max: number, into: Pick[], peer: string | undefined): void {
     const limit = this.opts.maxPartialPieces + this.opts.urgentExtraPieces
-    for (const piece of this.urgent) {
+    const eligible = (piece: number): boolean => peerHas.has(piece) && !this.have.has(piece) && this.isSelected(piece) && !this.refetch.has(piece)
+    for (let i = 0; i < this.imminent; i++) {
+      const piece = this.urgent[i]!
       if (into.length >= max) return
-      if (!peerHas.has(piece) || this.have.has(piece) || !this.isSelected(piece) || this.refetch.has(piece)) continue
+      if (!eligible(piece)) continue
       let partial = this.partials.get(piece)
       if (partial === undefined) {
         // Full: the urgent pieces already started are served by the partial-first pass, so
         // the rest of a long window is not walked on every block that arrives.
         if (this.partials.size >= limit) return
-        partial = new PartialPiece(piece, this.opts.pieceLength(piece), this.opts.blockBytes)
-        this.candidates.remove(piece)
-        this.partials.set(piece, partial)
+        partial = this.startUrgent(piece)
       } else if (partial.owner !== null && partial.owner !== peer) {
         continue
       }
       this.takeBlocks(partial, max - into.length, 'urgent', into)
     }
+    if (into.length >= max || this.partials.size >= limit || this.imminent === this.urgent.length) return
+    // The rest of the window: pieces not yet started, rarest first, ties at random (streamers
+    // at one position must not all start the same piece: pieces in flight count for nobody's
+    // availability); those started are served by the partial-first pass.
+    const later: number[] = []
+    for (let i = this.imminent; i < this.urgent.length; i++) {
+      const piece = this.urgent[i]!
+      if (eligible(piece) && !this.partials.has(piece)) later.push(piece)
+    }
+    for (let i = later.length - 1; i > 0; i--) {
+      const j = Math.floor(this.opts.random() * (i + 1))
+      const swap = later[i]!
+      later[i] = later[j]!
+      later[j] = swap
+    }
+    later.sort((a, b) => this.availability[a]! - this.availability[b]!)
+    for (const piece of later) {
+      if (into.length >= max || this.partials.size >= limit) return
+      this.takeBlocks(this.startUrgent(piece), max - into.length, 'urgent', into)
+    }
+  }
+
+  private startUrgent (piece: number): PartialPiece {
+    const partial = new PartialPiece(piece, this.opts.pieceLength(piece), this.opts.blockBytes)
+    this.candidates.remove(piece)
+    this.partials.set(piece, partial)
+    return partial
   }
 
   private takeBlocks (partial: PartialPiece, max: number, reason: PickReason, into: Pick[]): void {

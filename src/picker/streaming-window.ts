@@ -30,15 +30,15 @@ export interface WindowInput {
   readers: readonly StreamReader[]
   geometry: PieceGeometry
   has: (piece: number) => boolean
-  /** The session's current download rate. */
-  swarmBytesPerSecond: number
 }
 
-/** Bytes ahead of a reader the window covers: a few seconds of the faster of the reader and the
- *  swarm (a fast swarm fills further ahead; a slow one stays on what is needed next), bounded. */
-export function windowBytes (readerBytesPerSecond: number, swarmBytesPerSecond: number): number {
+/** Bytes ahead of a reader the window covers: a few seconds of the reader's own rate, bounded.
+ *  Not of the swarm's: a window that grew with the download rate covered whole files, turning
+ *  every streamer into a sequential downloader with nothing its peers lack (the swarm bench's
+ *  stream mode measured the cost); past the window, rarest-first fills in anyway. */
+export function windowBytes (readerBytesPerSecond: number): number {
   const read = readerBytesPerSecond > 0 ? readerBytesPerSecond : STREAM_DEFAULT_READ_BYTES_PER_S
-  const wanted = Math.max(read, swarmBytesPerSecond) * STREAM_WINDOW_SECONDS
+  const wanted = read * STREAM_WINDOW_SECONDS
   return Math.min(STREAM_WINDOW_MAX_BYTES, Math.max(STREAM_WINDOW_MIN_BYTES, wanted))
 }
 
@@ -50,7 +50,7 @@ export function urgentPieces (input: WindowInput): UrgentPiece[] {
   for (const reader of input.readers) {
     if (reader.position < 0 || reader.position >= totalBytes) continue
     const rate = reader.bytesPerSecond > 0 ? reader.bytesPerSecond : STREAM_DEFAULT_READ_BYTES_PER_S
-    const end = Math.min(totalBytes, reader.position + windowBytes(reader.bytesPerSecond, input.swarmBytesPerSecond))
+    const end = Math.min(totalBytes, reader.position + windowBytes(reader.bytesPerSecond))
     const first = Math.floor(reader.position / pieceBytes)
     const last = Math.floor((end - 1) / pieceBytes)
     for (let piece = first; piece <= last; piece++) {
@@ -82,28 +82,28 @@ export class StreamingWindow {
 
   /** Updates (or adds) a reader after a read, a new rate or a seek; returns the new urgent list
    *  and the in-flight pieces to cancel. */
-  move (reader: StreamReader, state: { has: (piece: number) => boolean, swarmBytesPerSecond: number, inFlight: Iterable<number> }):
+  move (reader: StreamReader, state: { has: (piece: number) => boolean, inFlight: Iterable<number> }):
   { urgent: UrgentPiece[], cancel: number[] } {
     this.readers.set(reader.id, { ...reader })
     return this.refresh(state)
   }
 
-  remove (id: string, state: { has: (piece: number) => boolean, swarmBytesPerSecond: number, inFlight: Iterable<number> }):
+  remove (id: string, state: { has: (piece: number) => boolean, inFlight: Iterable<number> }):
   { urgent: UrgentPiece[], cancel: number[] } {
     this.readers.delete(id)
     return this.refresh(state)
   }
 
   /** The urgent pieces for the picker, in order, without changing any reader. */
-  urgent (has: (piece: number) => boolean, swarmBytesPerSecond: number): UrgentPiece[] {
-    this.last = urgentPieces({ readers: [...this.readers.values()], geometry: this.geometry, has, swarmBytesPerSecond })
+  urgent (has: (piece: number) => boolean): UrgentPiece[] {
+    this.last = urgentPieces({ readers: [...this.readers.values()], geometry: this.geometry, has })
     return this.last
   }
 
-  private refresh (state: { has: (piece: number) => boolean, swarmBytesPerSecond: number, inFlight: Iterable<number> }):
+  private refresh (state: { has: (piece: number) => boolean, inFlight: Iterable<number> }):
   { urgent: UrgentPiece[], cancel: number[] } {
     const before = this.last
-    const urgent = this.urgent(state.has, state.swarmBytesPerSecond)
+    const urgent = this.urgent(state.has)
     return { urgent, cancel: staleRequests(before, urgent, state.inFlight) }
   }
 }

@@ -189,9 +189,10 @@ export class Downloader {
     for (const peer of this.hooks.peers()) this.fill(peer)
   }
 
-  /** Streaming: the pieces readers reach next, most urgent first; asked for at once. */
-  setUrgent (pieces: readonly number[]): void {
-    this.picker.setUrgent(pieces)
+  /** Streaming: the pieces readers reach next, most urgent first (the first `imminent` in
+   *  that order, the rest rarest first); asked for at once. */
+  setUrgent (pieces: readonly number[], imminent?: number): void {
+    this.picker.setUrgent(pieces, imminent)
     this.fillAll()
   }
 

@@ -332,9 +332,8 @@ export class Session extends TypedEmitter<SessionEvents> {
     })
     const readers = new StreamReaders({ pieceBytes: meta.pieceSize, totalBytes: meta.totalBytes }, {
       has: (piece) => have.has(piece),
-      swarmBytesPerSecond: () => { let rate = 0; for (const peer of this.peers.values()) rate += peer.download.rate; return rate },
       inFlight: () => downloader.partialPieces(),
-      setUrgent: (pieces) => downloader.setUrgent(pieces),
+      setUrgent: (pieces, imminent) => downloader.setUrgent(pieces, imminent),
       abandon: (pieces) => downloader.abandon(pieces),
       onReader: (event) => this.emit('reader', event)
     })

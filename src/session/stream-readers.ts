@@ -4,17 +4,17 @@
 // leaving abandons the urgent pieces nobody needs any more. Knows nothing of sockets or disks:
 // the session hands it the downloader's few operations.
 
-import { STREAM_CHUNK_BYTES } from '../constants.js'
+import { STREAM_CHUNK_BYTES, STREAM_IMMINENT_MS } from '../constants.js'
 import { type PieceGeometry, StreamingWindow, windowBytes } from '../picker/streaming-window.js'
 import { RateMeter } from '../rate.js'
 
 export interface StreamReadersHooks {
   has: (piece: number) => boolean
   /** The session's download rate now. */
-  swarmBytesPerSecond: () => number
   /** Pieces in progress. */
   inFlight: () => Iterable<number>
-  setUrgent: (pieces: readonly number[]) => void
+  /** Pieces most urgent first; the first `imminent` are due within STREAM_IMMINENT_MS. */
+  setUrgent: (pieces: readonly number[], imminent: number) => void
   /** Drops pieces in progress no block has arrived for; returns those dropped. */
   abandon: (pieces: readonly number[]) => number[]
   onReader: (event: ReaderEvent) => void
@@ -70,7 +70,7 @@ export class StreamReaders {
     reader.position = position
     this.readers.set(id, reader)
     const { urgent, cancel } = this.window.move({ id, position, bytesPerSecond: this.rateOf(reader) }, this.state())
-    this.hooks.setUrgent(urgent.map((u) => u.piece))
+    this.hooks.setUrgent(urgent.map((u) => u.piece), imminentCount(urgent))
     const abandoned = cancel.length > 0 ? this.hooks.abandon(cancel) : []
     if (!continues || abandoned.length > 0) this.hooks.onReader({ ...this.statsOf(id, reader), kind: known === undefined ? 'open' : 'seek', abandoned })
   }
@@ -81,7 +81,7 @@ export class StreamReaders {
     if (reader === undefined) return
     this.readers.delete(id)
     const { urgent, cancel } = this.window.remove(id, this.state())
-    this.hooks.setUrgent(urgent.map((u) => u.piece))
+    this.hooks.setUrgent(urgent.map((u) => u.piece), imminentCount(urgent))
     const abandoned = cancel.length > 0 ? this.hooks.abandon(cancel) : []
     this.hooks.onReader({ ...this.statsOf(id, reader), kind: 'close', abandoned })
   }
@@ -94,7 +94,7 @@ export class StreamReaders {
     const { pieceBytes, totalBytes } = this.geometry
     const bytesPerSecond = this.rateOf(reader)
     const position = Math.min(reader.position, Math.max(0, totalBytes - 1))
-    const end = Math.min(totalBytes, position + windowBytes(bytesPerSecond, this.hooks.swarmBytesPerSecond()))
+    const end = Math.min(totalBytes, position + windowBytes(bytesPerSecond))
     return {
       id,
       position: reader.position,
@@ -106,7 +106,14 @@ export class StreamReaders {
 
   private rateOf (reader: Reader): number { return Math.round(reader.meter.rate) }
 
-  private state (): { has: (piece: number) => boolean, swarmBytesPerSecond: number, inFlight: Iterable<number> } {
-    return { has: this.hooks.has, swarmBytesPerSecond: this.hooks.swarmBytesPerSecond(), inFlight: this.hooks.inFlight() }
+  private state (): { has: (piece: number) => boolean, inFlight: Iterable<number> } {
+    return { has: this.hooks.has, inFlight: this.hooks.inFlight() }
   }
+}
+
+/** Urgent pieces (deadline order) due within STREAM_IMMINENT_MS. */
+function imminentCount (urgent: ReadonlyArray<{ deadlineMs: number }>): number {
+  let count = 0
+  while (count < urgent.length && urgent[count]!.deadlineMs <= STREAM_IMMINENT_MS) count++
+  return count
 }

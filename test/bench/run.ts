@@ -5,6 +5,7 @@
 //   transfer: --sizes 256M,1G  --runs 3
 //   swarm:    --peers 1,2,4,8,16  --size 32M  --runs 1  --modes swarm,client-server
 //             --seeder-upload 4M  --upload 2M  [--download-limit <rate>]
+//             --playback-rate 1M (stream mode: each streamer's reads once 4 MiB are buffered; max: no pacing)
 //             BENCH_SWARM_NO_LIMITS=1 drops the rate and slot flags (see swarm.ts)
 //   flood:    --runs 3  --flood-size 64M  --flood-upload 16M  --flood-rate 20000 (requests/s)
 //             --flood-requests 200000
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     peers: { type: 'string', default: '1,2,4,8,16' },
     size: { type: 'string', default: '32M' },
     modes: { type: 'string', default: MODES.join(',') },
+    'playback-rate': { type: 'string', default: '1M' },
     'seeder-upload': { type: 'string', default: '4M' },
     upload: { type: 'string', default: '2M' },
     'download-limit': { type: 'string' },
@@ -83,6 +85,7 @@ try {
       seederUpload: parseByteSize(values['seeder-upload']),
       downloaderUpload: parseByteSize(values.upload),
       downloadLimit: values['download-limit'] === undefined ? null : parseByteSize(values['download-limit']),
+      playbackRate: values['playback-rate'] === 'max' ? null : parseByteSize(values['playback-rate']),
       limits: process.env.BENCH_SWARM_NO_LIMITS !== '1'
     }
     const { rows, runs } = await swarmCase({ ...options, workDir, log })

@@ -6,6 +6,10 @@
 // and the whole run, from the spawn of the first downloader. The bounds model the transfer;
 // the difference is N Node processes booting at once on a machine with 2 cores.
 //
+// A third mode, "stream", runs the swarm with every downloader streaming from the start
+// (`bitswarm stream`, each read whole over HTTP as it arrives: stream-reader.ts): the cost of
+// streaming to the swarm, against the same bound, and each streamer's start-up delay.
+//
 // BENCH_SWARM_NO_LIMITS=1 drops --upload-limit, --download-limit and --upload-slots from every
 // command: a check of the harness against a CLI without them (the bounds, ratios and the
 // client–server mode then mean nothing).
@@ -16,9 +20,11 @@ import { type BoundInput, clientServerBound, swarmBound } from '../../src/swarm-
 import { sha256File, writeRandomFile } from './files.js'
 import { BITSWARM, type Proc, startProcess, stopByPid } from './processes.js'
 import { formatMiB, summarize, type Summary } from './stats.js'
+import { readStream, type StreamRead } from './stream-reader.js'
+import { formatStream, type StreamRow, streamGoals, streamRow } from './swarm-stream.js'
 
-export type Mode = 'swarm' | 'client-server'
-export const MODES: readonly Mode[] = ['swarm', 'client-server']
+export type Mode = 'swarm' | 'client-server' | 'stream'
+export const MODES: readonly Mode[] = ['swarm', 'client-server', 'stream']
 
 export interface SwarmCaseOptions {
   peers: number[]
@@ -30,6 +36,9 @@ export interface SwarmCaseOptions {
   downloaderUpload: number
   /** Download limit of every downloader, bytes/s, or null for none (d_min = ∞). */
   downloadLimit: number | null
+  /** Stream mode: each streamer's playback rate once buffered, bytes/s; null reads as fast as
+   *  bytes arrive. */
+  playbackRate: number | null
   /** False with BENCH_SWARM_NO_LIMITS=1: none of the rate and slot flags are passed. */
   limits: boolean
   workDir: string
@@ -45,6 +54,9 @@ export interface DownloaderRun {
   /** Payload bytes received / sent until its own `done` (it seeds on after), when given. */
   downloaded: number | null
   uploaded: number | null
+  /** Stream mode: seconds from its spawn to the first byte and to the first STARTUP_BYTES read
+   *  from its stream URL, and from the request to those STARTUP_BYTES. */
+  stream: { firstByte: number, startup: number, startupFromRequest: number } | null
 }
 
 export interface SwarmRun {
@@ -63,7 +75,7 @@ export interface SwarmRun {
 }
 
 export interface ModeRow { seconds: Summary, spawnSeconds: Summary, bound: number, ratio: number, spawnRatio: number }
-export interface SwarmRow { peers: number, swarm: ModeRow | null, clientServer: ModeRow | null, speedup: number | null }
+export interface SwarmRow { peers: number, swarm: ModeRow | null, clientServer: ModeRow | null, stream: StreamRow | null, speedup: number | null }
 
 const NET = (bootstrap: string): string[] => ['--bootstrap', bootstrap, '--host', '127.0.0.1']
 const STARTUP_MS = 60_000
@@ -72,10 +84,10 @@ export function boundFor (o: Pick<SwarmCaseOptions, 'fileBytes' | 'seederUpload'
   const input: BoundInput = {
     fileBytes: o.fileBytes,
     seederUpload: o.seederUpload,
-    downloaderUploads: new Array<number>(peers).fill(mode === 'swarm' ? o.downloaderUpload : 0),
+    downloaderUploads: new Array<number>(peers).fill(mode === 'client-server' ? 0 : o.downloaderUpload),
     downloadLimits: o.downloadLimit === null ? [] : new Array<number>(peers).fill(o.downloadLimit)
   }
-  return mode === 'swarm' ? swarmBound(input) : clientServerBound(input)
+  return mode === 'client-server' ? clientServerBound(input) : swarmBound(input)
 }
 
 export async function swarmCase (o: SwarmCaseOptions): Promise<{ rows: SwarmRow[], runs: SwarmRun[] }> {
@@ -109,7 +121,9 @@ export async function swarmCase (o: SwarmCaseOptions): Promise<{ rows: SwarmRow[
     }
     const swarm = of('swarm')
     const clientServer = of('client-server')
-    return { peers, swarm, clientServer, speedup: swarm !== null && clientServer !== null ? clientServer.seconds.median / swarm.seconds.median : null }
+    const streamed = of('stream')
+    const stream = streamed === null ? null : streamRow(streamed, runs.filter((r) => r.peers === peers && r.mode === 'stream'))
+    return { peers, swarm, clientServer, stream, speedup: swarm !== null && clientServer !== null ? clientServer.seconds.median / swarm.seconds.median : null }
   })
   return { rows, runs }
 }
@@ -118,7 +132,9 @@ interface DoneEvent { event: 'done', path: string, size: number, downloaded?: nu
 
 async function swarmRun (o: SwarmCaseOptions, mode: Mode, peers: number, run: number, source: string, digest: string): Promise<SwarmRun> {
   const bound = boundFor(o, mode, peers)
-  const capMs = (3 * bound + 30) * 1000
+  // A streamer reads at its playback rate however fast the swarm is.
+  const playing = mode === 'stream' && o.playbackRate !== null ? o.fileBytes / o.playbackRate : 0
+  const capMs = (3 * Math.max(bound, playing) + 30) * 1000
   const what = `${mode} N=${peers} run ${run}`
   const outRoot = join(o.workDir, `swarm-out-${mode}-${peers}-${run}`)
   const started: Proc[] = []
@@ -130,18 +146,23 @@ async function swarmRun (o: SwarmCaseOptions, mode: Mode, peers: number, run: nu
     const link = (await share.nextLine(STARTUP_MS)).trim()
     if (!link.startsWith('bitswarm://')) throw new Error(`${what}: share printed "${link}", not a link`)
 
-    const gets = Array.from({ length: peers }, (_, i) =>
+    const gets = Array.from({ length: peers }, (_, i) => mode === 'stream'
+      // `stream` seeds on once complete, as --seed does.
+      ? spawn(['stream', link, '-o', join(outRoot, `d${i + 1}`), '--json', ...NET(address), ...downloaderFlags(o, mode)])
       // --seed: a finished downloader goes on uploading, as the bounds assume; all stop at the end.
-      spawn(['get', link, '-o', join(outRoot, `d${i + 1}`), '--seed', '--json', ...NET(address), ...downloaderFlags(o, mode)]))
+      : spawn(['get', link, '-o', join(outRoot, `d${i + 1}`), '--seed', '--json', ...NET(address), ...downloaderFlags(o, mode)]))
     const firstSpawn = gets[0]!.startedAt
     const deadline = firstSpawn + capMs
     const finished = await Promise.all(gets.map(async (get, i) => {
       const who = `${what}: downloader ${i + 1}/${peers}`
+      // A streamer's `done` comes while it still plays: its read is awaited after.
+      const reading = mode === 'stream' ? await streamFrom(get, deadline, who, digest, o.playbackRate) : null
       const line = await beforeDeadline(get.lineMatching((l) => l.includes('"event":"done"'), capMs), deadline, who)
       const doneAt = performance.now()
+      const streamed = reading === null ? null : await reading.reading
       const done = JSON.parse(line) as DoneEvent
       const peakRss = await get.peakRss()
-      return { done, doneAt, startedAt: get.startedAt, peakRss }
+      return { done, doneAt, startedAt: get.startedAt, peakRss, streamed }
     }))
     const lastDone = Math.max(...finished.map((f) => f.doneAt))
     const spawnSeconds = (lastDone - firstSpawn) / 1000
@@ -158,7 +179,10 @@ async function swarmRun (o: SwarmCaseOptions, mode: Mode, peers: number, run: nu
       reportedSeconds: f.done.seconds ?? null,
       peakRss: f.peakRss,
       downloaded: f.done.downloaded ?? null,
-      uploaded: f.done.uploaded ?? null
+      uploaded: f.done.uploaded ?? null,
+      stream: f.streamed === null
+        ? null
+        : { firstByte: (f.streamed.firstByteAt - f.startedAt) / 1000, startup: (f.streamed.startupAt - f.startedAt) / 1000, startupFromRequest: (f.streamed.startupAt - f.streamed.requestedAt) / 1000 }
     }))
     return { mode, peers, run, seconds, spawnSeconds, bound, ratio: seconds / bound, spawnRatio: spawnSeconds / bound, seederPeakRss: await share.peakRss(), downloaders }
   } finally {
@@ -166,6 +190,19 @@ async function swarmRun (o: SwarmCaseOptions, mode: Mode, peers: number, run: nu
     for (const proc of started.reverse()) await stopByPid(proc, o.log)
     await rm(outRoot, { recursive: true, force: true })
   }
+}
+
+/** Waits for the streamer's URL and starts reading the file whole from it; the read checks
+ *  the SHA-256 of what it served. */
+async function streamFrom (get: Proc, deadline: number, who: string, digest: string, playbackRate: number | null): Promise<{ reading: Promise<StreamRead> }> {
+  const line = await beforeDeadline(get.lineMatching((l) => l.includes('"event":"stream"'), STARTUP_MS), deadline, who)
+  const { fileUrl } = JSON.parse(line) as { fileUrl: string }
+  const reading = readStream(fileUrl, deadline, playbackRate).then((read) => {
+    if (read.sha256 !== digest) throw new Error(`${who}: the stream served different bytes (${read.bytes} bytes, sha256 ${read.sha256}, expected ${digest})`)
+    return read
+  })
+  reading.catch(() => {}) // awaited once `done` is in; this only keeps an early failure from counting as unhandled
+  return { reading } // wrapped: an async function returning a promise would wait for it
 }
 
 /** The CLI takes rates with binary suffixes: 4194304 → "4M". */
@@ -184,6 +221,7 @@ function seederFlags (o: SwarmCaseOptions, mode: Mode, peers: number): string[] 
 }
 
 function downloaderFlags (o: SwarmCaseOptions, mode: Mode): string[] {
+  // Streamers trade as swarm downloaders do: the same limits.
   if (!o.limits) return []
   return [
     '--upload-limit', rateArg(o.downloaderUpload),
@@ -205,7 +243,7 @@ async function beforeDeadline<T> (promise: Promise<T>, deadline: number, what: s
   }
 }
 
-export function formatSwarm (rows: SwarmRow[], o: Pick<SwarmCaseOptions, 'fileBytes' | 'seederUpload' | 'downloaderUpload' | 'downloadLimit' | 'runs' | 'limits'>): string {
+export function formatSwarm (rows: SwarmRow[], o: Pick<SwarmCaseOptions, 'fileBytes' | 'seederUpload' | 'downloaderUpload' | 'downloadLimit' | 'runs' | 'limits' | 'playbackRate'>): string {
   const rate = (b: number): string => `${(b / 2 ** 20).toFixed(b % 2 ** 20 === 0 ? 0 : 2)} MiB/s`
   const range = (x: Summary): string => o.runs > 1 ? `${x.median.toFixed(1)} (${x.min.toFixed(1)}–${x.max.toFixed(1)})` : x.median.toFixed(1)
   const width = o.runs > 1 ? 18 : 9
@@ -225,6 +263,7 @@ export function formatSwarm (rows: SwarmRow[], o: Pick<SwarmCaseOptions, 'fileBy
   for (const r of rows) {
     lines.push([String(r.peers).padEnd(4), ...cell(r.swarm), ...cell(r.clientServer), r.speedup === null ? '–' : `${r.speedup.toFixed(1)}×`].join(' '))
   }
+  lines.push(...formatStream(rows, o.runs, o.playbackRate))
   if (!o.limits) lines.push('', 'goals: not checked (no limits applied)')
   else lines.push('', ...goals(rows).map((g) => `goal ${g.goal}: ${g.met === null ? 'not measured' : g.met ? 'met' : 'MISSED'} (${g.detail})`))
   return lines.join('\n')
@@ -245,6 +284,7 @@ export function goals (rows: SwarmRow[]): Goal[] {
   return [
     worst(ratios((r) => r.swarm), 1.2, 'swarm measured/bound ≤ 1.2'),
     worst(ratios((r) => r.clientServer), 1.1, 'client–server measured/bound ≤ 1.1'),
-    { goal: 'swarm ≥ 6× faster than client–server at N = 16', met: at16 === null ? null : at16 >= 6, detail: at16 === null ? 'N = 16 not run in both modes' : `${at16.toFixed(1)}×` }
+    { goal: 'swarm ≥ 6× faster than client–server at N = 16', met: at16 === null ? null : at16 >= 6, detail: at16 === null ? 'N = 16 not run in both modes' : `${at16.toFixed(1)}×` },
+    ...streamGoals(rows)
   ]
 }

@@ -8,18 +8,18 @@ const none = (): boolean => false
 const pieces = (list: Array<{ piece: number }>): number[] => list.map(u => u.piece)
 
 describe('windowBytes', () => {
-  it('follows the faster of reader and swarm, within bounds', () => {
-    expect(windowBytes(1 * MiB, 0)).toBe(STREAM_WINDOW_SECONDS * MiB)
-    expect(windowBytes(1 * MiB, 3 * MiB)).toBe(STREAM_WINDOW_SECONDS * 3 * MiB)
-    expect(windowBytes(1, 1)).toBe(STREAM_WINDOW_MIN_BYTES)
-    expect(windowBytes(1000 * MiB, 0)).toBe(STREAM_WINDOW_MAX_BYTES)
-    expect(windowBytes(0, 0)).toBe(Math.max(STREAM_WINDOW_MIN_BYTES, STREAM_DEFAULT_READ_BYTES_PER_S * STREAM_WINDOW_SECONDS))
+  it('follows the reader\'s rate, within bounds', () => {
+    expect(windowBytes(1 * MiB)).toBe(STREAM_WINDOW_SECONDS * MiB)
+    expect(windowBytes(3 * MiB)).toBe(STREAM_WINDOW_SECONDS * 3 * MiB)
+    expect(windowBytes(1)).toBe(STREAM_WINDOW_MIN_BYTES)
+    expect(windowBytes(1000 * MiB)).toBe(STREAM_WINDOW_MAX_BYTES)
+    expect(windowBytes(0)).toBe(Math.max(STREAM_WINDOW_MIN_BYTES, STREAM_DEFAULT_READ_BYTES_PER_S * STREAM_WINDOW_SECONDS))
   })
 })
 
 describe('urgentPieces', () => {
   it('lists the missing pieces ahead of the reader in deadline order, nothing outside', () => {
-    const urgent = urgentPieces({ readers: [{ id: 'a', position: 100 * MiB + 5, bytesPerSecond: MiB }], geometry, has: p => p === 102, swarmBytesPerSecond: 0 })
+    const urgent = urgentPieces({ readers: [{ id: 'a', position: 100 * MiB + 5, bytesPerSecond: MiB }], geometry, has: p => p === 102 })
     // 10 s at 1 MiB/s from 100 MiB + 5 reaches into piece 110
     expect(pieces(urgent)).toEqual([100, 101, 103, 104, 105, 106, 107, 108, 109, 110])
     expect(urgent[0]!.deadlineMs).toBe(0)
@@ -31,8 +31,7 @@ describe('urgentPieces', () => {
     const urgent = urgentPieces({
       readers: [{ id: 'head', position: 0, bytesPerSecond: MiB }, { id: 'tail', position: 1020 * MiB, bytesPerSecond: MiB }],
       geometry,
-      has: none,
-      swarmBytesPerSecond: 0
+      has: none
     })
     expect(new Set(pieces(urgent))).toEqual(new Set([...Array(10).keys(), 1020, 1021, 1022, 1023]))
     expect(pieces(urgent).slice(0, 2)).toEqual([0, 1020])
@@ -41,13 +40,13 @@ describe('urgentPieces', () => {
   })
 
   it('is empty when the reader is at the end or the window is held', () => {
-    expect(urgentPieces({ readers: [{ id: 'a', position: geometry.totalBytes, bytesPerSecond: MiB }], geometry, has: none, swarmBytesPerSecond: 0 })).toEqual([])
-    expect(urgentPieces({ readers: [{ id: 'a', position: 0, bytesPerSecond: MiB }], geometry, has: () => true, swarmBytesPerSecond: 0 })).toEqual([])
+    expect(urgentPieces({ readers: [{ id: 'a', position: geometry.totalBytes, bytesPerSecond: MiB }], geometry, has: none })).toEqual([])
+    expect(urgentPieces({ readers: [{ id: 'a', position: 0, bytesPerSecond: MiB }], geometry, has: () => true })).toEqual([])
   })
 
-  it('grows with the swarm rate, bounded', () => {
-    const at = (swarm: number): number => urgentPieces({ readers: [{ id: 'a', position: 0, bytesPerSecond: MiB }], geometry, has: none, swarmBytesPerSecond: swarm }).length
-    expect(at(0)).toBe(10)
+  it('grows with the reader\'s rate only, bounded: a fast download does not make it sequential', () => {
+    const at = (rate: number): number => urgentPieces({ readers: [{ id: 'a', position: 0, bytesPerSecond: rate }], geometry, has: none }).length
+    expect(at(MiB)).toBe(10)
     expect(at(4 * MiB)).toBe(40)
     expect(at(1000 * MiB)).toBe(STREAM_WINDOW_MAX_BYTES / MiB)
   })
@@ -57,7 +56,7 @@ describe('StreamingWindow', () => {
   it('follows reads: pieces passed leave the window, new ones join', () => {
     const window = new StreamingWindow(geometry)
     const held = new Set<number>()
-    const state = { has: (p: number) => held.has(p), swarmBytesPerSecond: 0, inFlight: [] }
+    const state = { has: (p: number) => held.has(p), inFlight: [] }
     expect(pieces(window.move({ id: 'a', position: 0, bytesPerSecond: MiB }, state).urgent)).toEqual([...Array(10).keys()])
     held.add(0); held.add(1); held.add(2)
     const next = window.move({ id: 'a', position: 3 * MiB, bytesPerSecond: MiB }, state)
@@ -68,7 +67,7 @@ describe('StreamingWindow', () => {
   it('a seek moves the window at once and lists stale in-flight pieces to cancel', () => {
     const window = new StreamingWindow(geometry)
     const inFlight = [0, 1, 2, 500, 700]
-    const state = { has: none, swarmBytesPerSecond: 0, inFlight }
+    const state = { has: none, inFlight }
     window.move({ id: 'a', position: 0, bytesPerSecond: MiB }, state)
     const seek = window.move({ id: 'a', position: 600 * MiB, bytesPerSecond: MiB }, state)
     expect(pieces(seek.urgent)[0]).toBe(600)
@@ -79,7 +78,7 @@ describe('StreamingWindow', () => {
 
   it('a reader leaving makes its window stale, another reader\'s stays', () => {
     const window = new StreamingWindow(geometry)
-    const state = { has: none, swarmBytesPerSecond: 0, inFlight: [0, 1020] }
+    const state = { has: none, inFlight: [0, 1020] }
     window.move({ id: 'head', position: 0, bytesPerSecond: MiB }, state)
     window.move({ id: 'tail', position: 1020 * MiB, bytesPerSecond: MiB }, state)
     const left = window.remove('tail', state)

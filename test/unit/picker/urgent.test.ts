@@ -36,6 +36,22 @@ describe('PiecePicker urgent pieces', () => {
     expect(p.partialCount).toBe(3)
   })
 
+  it('keeps deadline order only for imminent pieces; the rest of the window goes rarest first', () => {
+    const p = picker(6, [3, 3, 3, 1, 3, 2], 6)
+    p.setUrgent([0, 1, 2, 3, 4, 5], 1)
+    p.pickBlocks(Bitfield.full(6), 12)
+    expect(p.partialPieces().slice(0, 3)).toEqual([0, 3, 5]) // 0 imminent, then availability 1, 2
+  })
+
+  it('breaks ties in the window at random, so streamers at one position start different pieces', () => {
+    const first = (random: () => number): number => {
+      const p = new PiecePicker(new Bitfield(8), { pieceCount: 8, pieceLength: () => PIECE, blockBytes: BLOCK, maxPartialPieces: 8, randomFirstPieces: 0, random })
+      p.setUrgent([0, 1, 2, 3, 4, 5, 6, 7], 0)
+      return p.pickBlocks(Bitfield.full(8), 1)[0]!.piece
+    }
+    expect(new Set([0, 0.3, 0.6, 0.99].map((r) => first(() => r))).size).toBeGreaterThan(1)
+  })
+
   it('skips urgent pieces the peer lacks', () => {
     const p = picker(4, [1, 1, 1, 1], 4)
     p.setUrgent([3, 1])
@@ -70,7 +86,6 @@ describe('StreamReaders', () => {
     let now = 0
     const r = new StreamReaders({ pieceBytes: 1024 * 1024, totalBytes: 100 * 1024 * 1024 }, {
       has: (piece) => held.has(piece),
-      swarmBytesPerSecond: () => 0,
       inFlight: () => inFlight,
       setUrgent: (pieces) => { urgent.push([...pieces]) },
       abandon: (pieces) => { abandoned.push([...pieces]); return [...pieces] },
