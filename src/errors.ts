@@ -35,6 +35,8 @@ export type ErrorCode =
   | 'ERR_BAD_RANGE'
   | 'ERR_NO_SUCH_FILE'
   | 'ERR_PORT_IN_USE'
+  | 'ERR_NO_PLAYER'
+  | 'ERR_PLAYER_FAILED'
 
 export class BitswarmError extends Error {
   readonly code: ErrorCode
@@ -163,3 +165,12 @@ export const noSuchFile = (path: string, files: readonly string[]): BitswarmErro
 
 export const portInUse = (host: string, port: number): BitswarmError =>
   new BitswarmError('ERR_PORT_IN_USE', `${host}:${port} is taken by another program: give --port another number, or 0 for any free one`)
+
+/** `--open`: none of the players asked for is an executable (on PATH, or at the path given). */
+export const noPlayer = (names: readonly string[], url: string): BitswarmError =>
+  new BitswarmError('ERR_NO_PLAYER', names.length === 1
+    ? `no player ${JSON.stringify(names[0])} found${names[0]!.includes('/') ? '' : ' on PATH'}; open ${url} yourself`
+    : `no player found on PATH (tried ${names.join(', ')}); open ${url} yourself`)
+
+export const playerFailed = (player: string, url: string, cause: unknown): BitswarmError =>
+  new BitswarmError('ERR_PLAYER_FAILED', `could not start ${player}: ${cause instanceof Error ? cause.message : String(cause)}; open ${url} yourself`, { cause })

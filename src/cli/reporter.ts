@@ -14,6 +14,7 @@ import { toErrorReport } from './fail.js'
 import { formatBytes, formatPercent } from './format.js'
 import { describeReachability, explainNoPeers } from './no-peers.js'
 import { guardedStderr, outputs, writeErr, writeOut } from './output.js'
+import type { PlayerOutcome } from './player.js'
 import { jsonLine, printable } from './printable.js'
 import { colourEnabled } from './view/colour.js'
 import { renderContentLine, renderStatusLine } from './view/plain.js'
@@ -177,6 +178,14 @@ export class Reporter {
     if (this.mode === 'quiet') return
     if (this.view?.running !== true) this.say(`streaming ${stream.shown.path} at ${stream.shown.url}`)
     if (stream.files.length > 1 && this.view?.running !== true) this.say(`every file (${stream.files.length}): ${stream.url}/`)
+  }
+
+  /** What `--open` came to: a `player` event for programs; for people the player started, or
+   *  a warning that leaves the stream running (open the URL by hand). */
+  player (outcome: PlayerOutcome): void {
+    this.event('player', { ...outcome })
+    if (outcome.started) this.say(`opened ${outcome.file} in ${outcome.player ?? ''}`)
+    else this.say(`warning: ${outcome.error?.message ?? `could not open ${outcome.url}`}`)
   }
 
   /** The download is complete: `done` for programs, the path for --quiet; when the command

@@ -10,7 +10,7 @@ import { contentTypeOf } from '../stream/content-type.js'
 import { encodePath, startStreamServer, type StreamServer } from '../stream/http-server.js'
 import { sessionSource } from '../stream/session-source.js'
 import type { StreamFile } from '../stream/byte-source.js'
-import { findPlayer, openPlayer, PLAYERS } from './player.js'
+import { startPlayer } from './player.js'
 import type { Reporter } from './reporter.js'
 
 export interface StreamFlags {
@@ -54,12 +54,6 @@ export async function serveStream (session: Session, reporter: Reporter, flags: 
   const files = source.files.map((f) => ({ path: f.path, size: f.size, url: server.url + encodePath(f.path) }))
   const shown = files[index]!
   reporter.streaming({ url: server.url, files, shown: { url: shown.url, path: shown.path, start: new Layout(meta.info).fileRange(index).start, size: shown.size } })
-  if (flags.open !== undefined && flags.open !== false) {
-    const player = findPlayer(typeof flags.open === 'string' ? [flags.open] : PLAYERS, process.env.PATH)
-    const failed = player === null ? null : await openPlayer(player, shown.url)
-    if (player === null) reporter.say(`warning: no player found (${typeof flags.open === 'string' ? flags.open : PLAYERS.join(', ')}); open ${shown.url} yourself`)
-    else if (failed !== null) reporter.say(`warning: could not start ${player}: ${failed.message}`)
-    else reporter.say(`opened ${shown.path} in ${player}`)
-  }
+  if (flags.open !== undefined && flags.open !== false) reporter.player(await startPlayer(flags.open, shown, process.env.PATH))
   return server
 }

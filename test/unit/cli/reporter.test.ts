@@ -86,4 +86,34 @@ describe('JSON events', () => {
     reporter.stop(timedOut('no peer found in 4 s'))
     expect(lines.at(-1)).toMatchObject({ event: 'summary', outcome: 'timed-out', downloaded: 0, peersSeen: 0 })
   })
+
+  it('--open: a `player` event, started or not and why', () => {
+    const reporter = new Reporter({ json: true, role: 'get' })
+    const url = 'http://127.0.0.1:8000/a.mp4'
+    reporter.player({ player: '/usr/bin/mpv', tried: ['mpv', 'vlc', 'xdg-open'], file: 'a.mp4', url, started: true })
+    reporter.player({ player: null, tried: ['foo'], file: 'a.mp4', url, started: false, error: { code: 'ERR_NO_PLAYER', message: 'no player "foo" found on PATH' } })
+    expect(lines).toEqual([
+      { event: 'player', player: '/usr/bin/mpv', tried: ['mpv', 'vlc', 'xdg-open'], file: 'a.mp4', url, started: true },
+      { event: 'player', player: null, tried: ['foo'], file: 'a.mp4', url, started: false, error: { code: 'ERR_NO_PLAYER', message: 'no player "foo" found on PATH' } }
+    ])
+  })
+})
+
+describe('lines for people (plain mode)', () => {
+  it('--open: the player opened, or one warning line; nothing on standard output', () => {
+    const err: string[] = []
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => { err.push(String(chunk)); return true })
+    try {
+      const reporter = new Reporter({ json: false, role: 'get' })
+      expect(reporter.mode).toBe('plain')
+      const url = 'http://127.0.0.1:8000/a.mp4'
+      reporter.player({ player: '/usr/bin/mpv', tried: ['mpv'], file: 'a.mp4', url, started: true })
+      reporter.player({ player: '/opt/broken', tried: ['/opt/broken'], file: 'a.mp4', url, started: false, error: { code: 'ERR_PLAYER_FAILED', message: `could not start /opt/broken: spawn EACCES; open ${url} yourself` } })
+      expect(err.join('')).toBe(`opened a.mp4 in /usr/bin/mpv\nwarning: could not start /opt/broken: spawn EACCES; open ${url} yourself\n`)
+      expect(out).not.toHaveBeenCalled()
+    } finally {
+      vi.restoreAllMocks()
+    }
+  })
 })
