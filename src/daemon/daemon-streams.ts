@@ -34,15 +34,18 @@ interface Streamed {
 export class DaemonStreams {
   private server: Promise<ShareStreamServer> | null = null
   private readonly streamed = new Map<string, Streamed>()
-  /** Shares streamed before they stopped: served again once they run (file raised, by path). */
-  private readonly stopped = new Map<string, string | null>()
+  /** Every share streamed until it is removed, with the file asked for (by its path): served
+   *  again once it runs after a pause, and the file shown when `play` names none. */
+  private readonly asked = new Map<string, string | null>()
 
   /** `port`: the server's (0: any free one); `sessionOf`: the share's running session now. */
   constructor (private readonly port: number, private readonly sessionOf: (id: string) => Session | undefined) {}
 
   /** Serves the share (its metadata known), `file` (a path in the share) raised to high
-   *  priority as `stream --file` does; without, the largest video or audio file is shown. */
-  async stream (id: string, session: Session, file: string | undefined): Promise<ShareStream> {
+   *  priority as `stream --file` does; without, the file asked for before, else the largest
+   *  video or audio file, is shown. */
+  async stream (id: string, session: Session, wanted: string | undefined): Promise<ShareStream> {
+    const file = wanted ?? this.asked.get(id) ?? undefined
     const meta = await metadataOf(session)
     await transferOf(session) // priorities are the downloader's
     const server = await this.started()
@@ -58,7 +61,7 @@ export class DaemonStreams {
       if (streamed.raised !== null) session.setFilePriority(streamed.raised, 'normal')
       if (session.setFilePriority(index, 'high')) streamed.raised = index
     }
-    this.stopped.delete(id)
+    this.asked.set(id, file ?? null)
     const url = server.mount(id, streamed.source)
     const files = fileUrls(url, streamed.source.files)
     return { infoHash: id, url, files, file: files[index]!.path, fileUrl: files[index]!.url }
@@ -66,24 +69,19 @@ export class DaemonStreams {
 
   /** The share's session closed (`why`: paused, finished…): its URLs answer 503 meanwhile. */
   pause (id: string, why: string): void {
-    const streamed = this.streamed.get(id)
-    if (streamed === undefined) return
-    this.streamed.delete(id)
-    this.stopped.set(id, streamed.raised === null ? null : streamed.source.files[streamed.raised]!.path)
+    if (!this.streamed.delete(id)) return
     void this.server?.then((server) => server.unmount(id, why), () => {})
   }
 
   /** The share runs again with a new session: served again if it was streamed. */
   resume (id: string, session: Session): void {
-    if (!this.stopped.has(id)) return
-    const file = this.stopped.get(id) ?? undefined
-    void this.stream(id, session, file).catch(() => {}) // it stopped again, or the file went
+    if (this.asked.has(id)) void this.stream(id, session, undefined).catch(() => {}) // it stopped again
   }
 
   /** The share is gone: its URLs answer 404. */
   forget (id: string): void {
     this.streamed.delete(id)
-    this.stopped.delete(id)
+    this.asked.delete(id)
     void this.server?.then((server) => server.unmount(id), () => {})
   }
 
