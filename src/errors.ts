@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'ERR_PORT_IN_USE'
   | 'ERR_NO_PLAYER'
   | 'ERR_PLAYER_FAILED'
+  | 'ERR_NOT_RUNNING'
 
 export class BitswarmError extends Error {
   readonly code: ErrorCode
@@ -163,8 +164,8 @@ export const ambiguousId = (id: string, count: number): BitswarmError =>
 export const noSuchFile = (path: string, files: readonly string[]): BitswarmError =>
   new BitswarmError('ERR_NO_SUCH_FILE', `the share has no file ${JSON.stringify(path)}; its files: ${files.slice(0, 5).join(', ')}${files.length > 5 ? `, … (${files.length}; see \`bitswarm info\`)` : ''}`)
 
-export const portInUse = (host: string, port: number): BitswarmError =>
-  new BitswarmError('ERR_PORT_IN_USE', `${host}:${port} is taken by another program: give --port another number, or 0 for any free one`)
+export const portInUse = (host: string, port: number, option = '--port'): BitswarmError =>
+  new BitswarmError('ERR_PORT_IN_USE', `${host}:${port} is taken by another program: give ${option} another number, or 0 for any free one`)
 
 /** `--open`: none of the players asked for is an executable (on PATH, or at the path given). */
 export const noPlayer = (names: readonly string[], url: string): BitswarmError =>
@@ -174,3 +175,8 @@ export const noPlayer = (names: readonly string[], url: string): BitswarmError =
 
 export const playerFailed = (player: string, url: string, cause: unknown): BitswarmError =>
   new BitswarmError('ERR_PLAYER_FAILED', `could not start ${player}: ${cause instanceof Error ? cause.message : String(cause)}; open ${url} yourself`, { cause })
+
+/** A share of the daemon that is not trading now (paused, finished seeding, or stopped): what
+ *  needs its session (streaming) cannot be done; `hint` says what to do. */
+export const notRunning = (id: string, state: string, hint: string): BitswarmError =>
+  new BitswarmError('ERR_NOT_RUNNING', `share ${id} is ${state}: ${hint}`)

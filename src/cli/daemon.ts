@@ -1,23 +1,25 @@
 // `bitswarm daemon` (run a long-lived node), `daemon stop`, and the commands that drive a
-// running one: `add <link|path>`, `ls`, `rm <id>`. They only parse and print; the daemon
+// running one: `add <link|path>`, `ls`, `rm <id>`, `pause`/`resume`, `watch`, `play`. They only parse and print; the daemon
 // (src/daemon/) does the work.
 
 import { resolve } from 'node:path'
 import { callDaemon, followDaemon } from '../daemon/api-client.js'
 import type { ShareRow } from '../daemon/daemon.js'
+import type { ShareStream } from '../daemon/daemon-streams.js'
 import type { SeedLimits } from '../daemon/seed-limits.js'
 import { openStateDir, stateDirOf, statePaths } from '../daemon/state-dir.js'
 import { invalidOption } from '../errors.js'
 import { parseLink } from '../metadata/link.js'
 import { formatBytes, formatPercent, formatRate } from './format.js'
-import { type NetworkFlags, parseSeconds, toNodeOptions } from './network-options.js'
+import { type NetworkFlags, parsePort, parseSeconds, toNodeOptions } from './network-options.js'
 import { guardedStderr, writeErr, writeOut } from './output.js'
 import { colourEnabled } from './view/colour.js'
 import { renderOverall } from './view/overall.js'
 import { renderScreen } from './view/screen.js'
 import { createViewState, reduce, type ViewEvent, type ViewState } from './view/state.js'
 import { TerminalView } from './view/terminal-view.js'
-import { printable } from './printable.js'
+import { findPlayer, openPlayer, PLAYERS } from './player.js'
+import { jsonLine, printable } from './printable.js'
 import { stopExitCode, untilStopped } from './signals.js'
 import { type TransferFlags, toTransferOptions } from './transfer-options.js'
 
@@ -36,14 +38,15 @@ function seedLimits (flags: SeedLimitFlags): SeedLimits {
   return limits
 }
 
-export async function daemon (action: string | undefined, flags: StateFlags & NetworkFlags & TransferFlags & SeedLimitFlags): Promise<number> {
+export async function daemon (action: string | undefined, flags: StateFlags & NetworkFlags & TransferFlags & SeedLimitFlags & { streamPort?: string }): Promise<number> {
   if (action === 'stop') {
     await callDaemon(statePaths(stateDirOf(flags.state)), 'POST', '/stop')
     return 0
   }
   if (action !== undefined) throw invalidOption(`unknown daemon action "${action}": run \`bitswarm daemon\` or \`bitswarm daemon stop\``)
+  const streamPort = flags.streamPort === undefined ? 0 : parsePort(flags.streamPort, '--stream-port')
   const paths = await openStateDir(stateDirOf(flags.state))
-  const options = { node: { ...toNodeOptions(flags), ...toTransferOptions(flags) }, limits: seedLimits(flags) }
+  const options = { node: { ...toNodeOptions(flags), ...toTransferOptions(flags) }, limits: seedLimits(flags), streamPort }
   // Only the daemon itself loads the HyperDHT stack; its clients (add, ls, rm…) never do.
   const { Daemon } = await import('../daemon/daemon.js')
   const node = new Daemon(paths, options)
@@ -106,6 +109,28 @@ export async function rm (id: string, flags: StateFlags & { deleteData?: boolean
 export async function pauseOrResume (action: 'pause' | 'resume', id: string, flags: StateFlags): Promise<number> {
   const row = await callDaemon(statePaths(stateDirOf(flags.state)), 'POST', `/shares/${encodeURIComponent(id)}/${action}`) as ShareRow
   writeOut(flags.json === true ? JSON.stringify(row) + '\n' : `${row.id.slice(0, 8)}  ${printable(row.name ?? row.id)}  ${row.state}\n`)
+  return 0
+}
+
+/** `play <id|link>`: the daemon serves the share over HTTP while it downloads (`--file` first);
+ *  prints the streamed file's URL (`--json`: the `stream` event of `bitswarm stream --json`),
+ *  and with `--open` starts a player on it. The daemon keeps serving after this returns. */
+export async function play (target: string, flags: StateFlags & { file?: string, open?: boolean | string }): Promise<number> {
+  // A link names its share by its info hash: the daemon must have it already (`add`).
+  const id = target.includes(':') ? parseLink(target).infoHash.toString('hex') : target
+  const stream = await callDaemon(statePaths(stateDirOf(flags.state)), 'POST', `/shares/${encodeURIComponent(id)}/stream`, flags.file !== undefined ? { file: flags.file } : {}) as ShareStream
+  if (flags.json === true) writeOut(jsonLine({ event: 'stream', ...stream }))
+  else {
+    writeOut(stream.fileUrl + '\n')
+    writeErr(`streaming ${printable(stream.file)}${stream.files.length > 1 ? `; every file (${stream.files.length}): ${stream.url}/` : ''}\n`)
+  }
+  if (flags.open === undefined || flags.open === false) return 0
+  const names = typeof flags.open === 'string' ? [flags.open] : PLAYERS
+  const player = findPlayer(names, process.env.PATH)
+  const failed = player === null ? null : await openPlayer(player, stream.fileUrl)
+  if (player === null) writeErr(`warning: no player found (${printable(names.join(', '))}); open ${stream.fileUrl} yourself\n`)
+  else if (failed !== null) writeErr(`warning: could not start ${printable(player)}: ${printable(failed.message)}\n`)
+  else writeErr(`opened ${printable(stream.file)} in ${printable(player)}\n`)
   return 0
 }
 

@@ -66,7 +66,8 @@ function program (): Command {
     .description('run a long-lived node that seeds and downloads what is added to it, across restarts (`daemon stop` ends it)')
     .argument('[action]', '`stop` to end the running daemon')
     .option('--seed-ratio <ratio>', 'stop seeding a share once it uploaded this many times its size (a share\'s own limit wins)')
-    .option('--seed-time <seconds>', 'stop seeding a share after this long'), false)))
+    .option('--seed-time <seconds>', 'stop seeding a share after this long')
+    .option('--stream-port <port>', 'HTTP port on 127.0.0.1 its shares are streamed on (`play`; default: any free one)'), false)))
     .action(async (action: string | undefined, flags) => await run(import('./daemon.js').then(async ({ daemon }) => await daemon(action, flags)), flags.json === true))
 
   state(cli.command('add')
@@ -98,6 +99,13 @@ function program (): Command {
     .description('the live view of one of the daemon\'s shares (--json: its events, one per line)')
     .argument('<id>', 'the share\'s id, or enough of its first digits'))
     .action(async (id: string, flags) => await run(import('./daemon.js').then(async ({ watch }) => await watch(id, flags)), flags.json === true))
+
+  state(cli.command('play')
+    .description('serve one of the daemon\'s shares over HTTP while it downloads and print the URL (Range requests; play before it is complete)')
+    .argument('<id>', 'the share\'s id, or enough of its first digits (or its link)')
+    .option('--file <path>', 'the file to stream and fetch first, by its path in the share (default: the largest video or audio file)')
+    .option('--open [player]', `start a player on the URL (default: the first of ${PLAYERS.join(', ')})`))
+    .action(async (id: string, flags) => await run(import('./daemon.js').then(async ({ play }) => await play(id, flags)), flags.json === true))
 
   cli.command('bootstrap')
     .description('run a DHT bootstrap node for a private network')

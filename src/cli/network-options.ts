@@ -43,4 +43,11 @@ export function parseSeconds (text: string): number {
   return seconds
 }
 
+/** --port / --stream-port: a TCP port, 0 for any free one. */
+export function parsePort (text: string, option: string): number {
+  const port = Number(text)
+  if (!/^\d+$/.test(text.trim()) || port > 65535) throw invalidOption(`${option} ${text}: expected a port number from 0 to 65535`)
+  return port
+}
+
 export type { BootstrapAddress }

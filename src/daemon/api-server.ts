@@ -5,7 +5,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { chmod, rm, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { isBitswarmError } from '../errors.js'
+import { invalidOption, isBitswarmError } from '../errors.js'
 import type { SeedLimits } from './seed-limits.js'
 import type { StatePaths } from './state-dir.js'
 
@@ -22,6 +22,8 @@ export interface DaemonApi {
   resume: (id: string) => Promise<unknown>
   /** Follows one share: `send` gets each event (the catch-up first); returns the stop. */
   follow: (id: string, send: (event: unknown) => void, end: () => void) => () => void
+  /** Serves one share over HTTP (`file`: the one streamed, by its path in the share). */
+  stream: (id: string, file: string | undefined) => Promise<unknown>
   stop: () => void
 }
 
@@ -39,7 +41,7 @@ export async function startApiServer (paths: StatePaths, api: DaemonApi): Promis
       req.resume()
       return
     }
-    const events = /^\/shares\/([0-9a-fA-F]+)\/events$/.exec(new URL(req.url ?? '/', 'http://daemon').pathname)
+    const events = /^\/shares\/([^/]+)\/events$/.exec(new URL(req.url ?? '/', 'http://daemon').pathname)
     if (req.method === 'GET' && events !== null) {
       follow(res, api, events[1]!)
       return
@@ -67,7 +69,7 @@ export async function startApiServer (paths: StatePaths, api: DaemonApi): Promis
 
 async function route (req: IncomingMessage, api: DaemonApi): Promise<unknown> {
   const url = new URL(req.url ?? '/', 'http://daemon')
-  const share = /^\/shares\/([0-9a-fA-F]+)(?:\/(pause|resume))?$/.exec(url.pathname)
+  const share = /^\/shares\/([^/]+)(?:\/(pause|resume|stream))?$/.exec(url.pathname)
   if (req.method === 'GET' && url.pathname === '/shares') return api.list()
   if (req.method === 'POST' && url.pathname === '/shares') return await api.add(await jsonBody(req) as Parameters<DaemonApi['add']>[0])
   if (req.method === 'DELETE' && share !== null && share[2] === undefined) {
@@ -76,6 +78,11 @@ async function route (req: IncomingMessage, api: DaemonApi): Promise<unknown> {
   }
   if (req.method === 'POST' && share !== null && share[2] === 'pause') return await api.pause(share[1]!)
   if (req.method === 'POST' && share !== null && share[2] === 'resume') return await api.resume(share[1]!)
+  if (req.method === 'POST' && share !== null && share[2] === 'stream') {
+    const { file } = (await jsonBody(req) ?? {}) as { file?: unknown }
+    if (file !== undefined && typeof file !== 'string') throw invalidOption('the file to stream is a path in the share')
+    return await api.stream(share[1]!, file)
+  }
   if (req.method === 'POST' && url.pathname === '/stop') {
     setImmediate(() => api.stop())
     return { stopping: true }

@@ -10,6 +10,7 @@ import { BitswarmNode, type NodeOptions } from '../node.js'
 import { forEachLimited } from '../storage/concurrent.js'
 import { replayEvents, type SessionEvent, VIEW_EVENTS } from '../session/event-replay.js'
 import type { Session } from '../session/session.js'
+import { DaemonStreams, notStreamable, type ShareStream } from './daemon-streams.js'
 import { acquireLock } from './lock.js'
 import { findShare, loadRegistry, saveRegistry, type ShareEntry } from './registry.js'
 import { type ApiServer, startApiServer } from './api-server.js'
@@ -27,6 +28,8 @@ export interface DaemonOptions {
   node: NodeOptions
   /** The daemon-wide seeding limits; a share's own win. */
   limits?: SeedLimits
+  /** The port its shares are streamed on (`play`), on 127.0.0.1; 0 or absent: any free one. */
+  streamPort?: number
 }
 
 /** One row of `bitswarm ls`. */
@@ -66,6 +69,7 @@ export class Daemon {
   /** When each seeding share was last seen seeding by checkSeeding. */
   private readonly seedingSeen = new Map<string, number>()
   private lastSave = Date.now()
+  private readonly streams: DaemonStreams
 
   constructor (paths: StatePaths, options: DaemonOptions) {
     this.paths = paths
@@ -73,6 +77,7 @@ export class Daemon {
     // however many (the user's cache keeps the last METADATA_CACHE_MAX_ENTRIES).
     this.node = new BitswarmNode({ ...options.node, cacheDir: join(paths.dir, 'metadata'), cacheLimits: { maxEntries: Infinity, maxBytes: Infinity } })
     this.limits = options.limits ?? {}
+    this.streams = new DaemonStreams(options.streamPort ?? 0, (id) => this.sessions.get(id))
     this.node.on('hashing', ({ path, bytes }) => this.hashed.set(path, bytes))
   }
 
@@ -90,6 +95,7 @@ export class Daemon {
       pause: async (id) => await this.pause(id),
       resume: async (id) => await this.resume(id),
       follow: (id, send, end) => this.follow(id, send, end),
+      stream: async (id, file) => await this.stream(id, file),
       stop: () => this.settleStopped()
     })
     this.seedTimer = setInterval(() => { void this.checkSeeding().catch(() => {}) }, SEED_CHECK_MS)
@@ -152,7 +158,7 @@ export class Daemon {
     this.entries = this.entries.filter((e) => e !== entry)
     await this.save()
     const name = this.sessions.get(entry.id)?.meta?.name ?? null
-    await this.stopSession(entry)
+    await this.stopSession(entry, null)
     if (!deleteData) return
     if (entry.kind === 'seed') {
       await rm(entry.path, { recursive: true, force: true })
@@ -169,7 +175,7 @@ export class Daemon {
     if (!entry.paused) {
       entry.paused = true
       await this.save()
-      await this.stopSession(entry)
+      await this.stopSession(entry, `paused (\`bitswarm resume ${entry.id.slice(0, 8)}\` serves it again)`)
     }
     return this.list().find((row) => row.id === entry.id)!
   }
@@ -182,6 +188,14 @@ export class Daemon {
       if (entry.finished !== true) await this.run(entry)
     }
     return this.list().find((row) => row.id === entry.id)!
+  }
+
+  /** Serves the share over HTTP while it downloads (`play`), `file` fetched first. */
+  async stream (prefix: string, file?: string): Promise<ShareStream> {
+    const entry = findShare(this.entries, prefix)
+    const session = this.sessions.get(entry.id)
+    if (session === undefined) throw notStreamable(entry)
+    return await this.streams.stream(entry.id, session, file)
   }
 
   /** One share's events, caught up first, until its session closes (`watch`). */
@@ -227,7 +241,7 @@ export class Daemon {
       entry.uploaded = (entry.uploaded ?? 0) + stats.uploaded
       entry.finished = true
       changed = true
-      await this.stopSession(entry)
+      await this.stopSession(entry, 'it finished seeding (its seeding limit)')
     }
     if (changed || now - this.lastSave >= SEED_SAVE_MS) await this.save()
   }
@@ -235,6 +249,7 @@ export class Daemon {
   async close (): Promise<void> {
     if (this.seedTimer !== null) clearInterval(this.seedTimer)
     await this.api?.close()
+    await this.streams.close()
     // This run's uploads count toward the ratio of the next (a SIGKILL loses them: the
     // ratio then only runs later, it never stops a share early).
     for (const entry of this.entries) {
@@ -246,9 +261,12 @@ export class Daemon {
     await this.release?.()
   }
 
-  /** Stops trading the share: its announcement, channels and files are let go. */
-  private async stopSession (entry: ShareEntry): Promise<void> {
+  /** Stops trading the share: its announcement, channels and files are let go; its streams
+   *  answer why (`null`: it is gone). */
+  private async stopSession (entry: ShareEntry, why: string | null): Promise<void> {
     this.sessions.delete(entry.id)
+    if (why === null) this.streams.forget(entry.id)
+    else this.streams.pause(entry.id, why)
     await this.node.remove(entry.id)
   }
 
@@ -265,6 +283,7 @@ export class Daemon {
    *  those files, from the metadata cached at completion, without fetching or hashing. */
   private watch (entry: ShareEntry, session: Session): void {
     this.sessions.set(entry.id, session)
+    this.streams.resume(entry.id, session)
     const known = session.meta
     if (known !== null && (entry.name !== known.name || entry.size !== known.totalBytes)) {
       entry.name = known.name

@@ -132,6 +132,21 @@ export class PiecePicker {
     return changed
   }
 
+  /** Every piece's priority anew (a file raised or lowered while the download runs): written
+   *  into the live array (one made when there was none) and each piece that changed refiled.
+   *  Returns whether the selection changed (a piece went from skipped to selected or back). */
+  setPriorities (next: Uint8Array): boolean {
+    if (next.length !== this.opts.pieceCount) throw new RangeError(`${next.length} priorities for ${this.opts.pieceCount} pieces`)
+    const live = this.opts.priorities ?? (this.opts.priorities = new Uint8Array(this.opts.pieceCount).fill(1))
+    let selectionChanged = false
+    for (let piece = 0; piece < next.length; piece++) {
+      if (live[piece] === next[piece]) continue
+      live[piece] = next[piece]!
+      if (this.priorityChanged(piece)) selectionChanged = true
+    }
+    return selectionChanged
+  }
+
   /** A peer's pieces join (or leave, with sign -1) the availability counts. */
   addAvailability (peerHas: Bitfield, sign: 1 | -1 = 1): void {
     for (const piece of peerHas.indices()) {

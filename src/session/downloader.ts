@@ -189,6 +189,14 @@ export class Downloader {
     for (const peer of this.hooks.peers()) this.fill(peer)
   }
 
+  /** Every piece's priority anew (selection/file-selection.ts piecePriorities), taken at the
+   *  next pick: a file streamed goes first. Returns whether the selection changed. */
+  setPriorities (priorities: Uint8Array): boolean {
+    const changed = this.picker.setPriorities(priorities)
+    this.fillAll()
+    return changed
+  }
+
   /** Streaming: the pieces readers reach next, most urgent first (the first `imminent` in
    *  that order, the rest rarest first); asked for at once. */
   setUrgent (pieces: readonly number[], imminent?: number): void {

@@ -9,7 +9,7 @@ import { badMetadata, type BitswarmError, closed, describe, ioError, isBitswarmE
 import { discoveryKeyOf } from '../metadata/info-hash.js'
 import { formatLink } from '../metadata/link.js'
 import type { Metadata } from '../metadata/metadata.js'
-import { resolveSelection, type ResolvedSelection, type SelectionRules } from '../selection/file-selection.js'
+import { type FilePriority, piecePriorities, resolveSelection, type ResolvedSelection, type SelectionRules } from '../selection/file-selection.js'
 import { describeRenames } from '../storage/on-disk-names.js'
 import type { Renamed } from '../storage/portable-names.js'
 import type { PieceStorage } from '../storage/storage.js'
@@ -73,6 +73,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   /** The file selection once the metadata is known; null when every file is wanted. */
   selection: ResolvedSelection | null = null
   private readonly selectionRules: SelectionRules
+  /** Each file's priority once one was changed (setFilePriority), when there is no selection. */
+  private filePriorities: FilePriority[] | null = null
   private readonly provider: StorageProvider
   private readonly fetcher: MetadataFetcher
   private readonly messages: PeerMessages
@@ -178,6 +180,19 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   stats (): SessionStats { return sessionStats(this.peers.values(), this.metadata, this.transfer, this.selection) }
+
+  /** Puts one file (the one streamed) at `priority` while the download runs, the others as
+   *  they were: its pieces come before every normal one. A skipped file stays skipped (its
+   *  bytes have no file to go to). False when that cannot be: no transfer yet, or skipped. */
+  setFilePriority (fileIndex: number, priority: Exclude<FilePriority, 'skip'>): boolean {
+    const meta = this.metadata
+    if (meta === null || this.transfer === null) return false
+    const files = this.selection?.files ?? (this.filePriorities ??= meta.info.files.map(() => 'normal'))
+    if (files[fileIndex] === undefined || files[fileIndex] === 'skip') return false
+    files[fileIndex] = priority
+    this.transfer.downloader.setPriorities(piecePriorities(meta.info.files, meta.pieceSize, files))
+    return true
+  }
 
   /** ERR_ONLY_BAD_PEERS (naming them) when peers sent us corrupt data and no other connected
    *  peer holds a piece we lack; null otherwise. */

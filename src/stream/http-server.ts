@@ -30,38 +30,49 @@ let readerCount = 0
 export const encodePath = (path: string): string => '/' + path.split('/').map(encodeURIComponent).join('/')
 
 export async function startStreamServer (source: ByteSource, options: StreamServerOptions = {}): Promise<StreamServer> {
+  const server: Server = createServer((req, res) => { void serveSource(source, options, req, res, pathOf(req)) })
+  const url = await listen(server, options)
+  return {
+    url,
+    urlOf: i => url + encodePath(source.files[i]?.path ?? ''),
+    close: async () => await closeServer(server)
+  }
+}
+
+/** Listens on options.host (127.0.0.1) and options.port (0: any free one); resolves with the
+ *  server's URL. ERR_PORT_IN_USE names `portOption`, the option that chose the port. */
+export async function listen (server: Server, options: StreamServerOptions, portOption = '--port'): Promise<string> {
   const host = options.host ?? '127.0.0.1'
-  const server: Server = createServer((req, res) => { void serve(source, options, req, res) })
   server.listen(options.port ?? 0, host)
   try {
     await once(server, 'listening')
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(host, options.port ?? 0)
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(host, options.port ?? 0, portOption)
     throw err
   }
-  const { port } = server.address() as AddressInfo
-  const url = `http://${host}:${port}`
-  return {
-    url,
-    urlOf: i => url + encodePath(source.files[i]?.path ?? ''),
-    close: async () => {
-      server.closeAllConnections()
-      await new Promise<void>(resolve => server.close(() => resolve()))
-    }
-  }
+  return `http://${host}:${(server.address() as AddressInfo).port}`
 }
 
-function text (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+export async function closeServer (server: Server): Promise<void> {
+  server.closeAllConnections()
+  await new Promise<void>(resolve => server.close(() => resolve()))
+}
+
+export function text (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) { res.destroy(); return }
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers })
   res.end(body)
 }
 
-async function serve (source: ByteSource, options: StreamServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** The request's path, without its query. */
+export const pathOf = (req: IncomingMessage): string => (req.url ?? '/').split('?')[0] ?? '/'
+
+/** Answers one request for `path` (`/` or a file's encoded path) of the source; the index's
+ *  URLs start with `base` (where the source is mounted: '' at the root). */
+export async function serveSource (source: ByteSource, options: StreamServerOptions, req: IncomingMessage, res: ServerResponse, path: string, base = ''): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') { text(res, 405, 'only GET and HEAD\n', { Allow: 'GET, HEAD' }); return }
-  const path = (req.url ?? '/').split('?')[0] ?? '/'
   if (path === '/') {
-    const body = JSON.stringify(source.files.map((f, i) => ({ path: f.path, size: f.size, url: encodePath(source.files[i]!.path) })))
+    const body = JSON.stringify(source.files.map((f) => ({ path: f.path, size: f.size, url: base + encodePath(f.path) })))
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) })
     res.end(req.method === 'HEAD' ? undefined : body)
     return
@@ -96,6 +107,7 @@ async function serve (source: ByteSource, options: StreamServerOptions, req: Inc
     first = req.method === 'HEAD' || end < start ? Buffer.alloc(0) : await read(start)
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_TIMEOUT') text(res, 504, `the bytes did not arrive in time (${(err as Error).message})\n`)
+    else if ((err as { code?: string }).code === 'ERR_CLOSED' && !aborter.signal.aborted) text(res, 503, `${decoded} is no longer served: ${(err as Error).message}\n`)
     else if (!aborter.signal.aborted) text(res, 500, `cannot read ${decoded}: ${(err as Error).message}\n`)
     return
   }

@@ -86,6 +86,28 @@ describe('PiecePicker with priorities changed live', () => {
     expect(p.partialPieces().sort()).toEqual([0, 1])
   })
 
+  it('setPriorities: a picker made without priorities takes a file raised to high next, and the rest rarest first', () => {
+    const p = new PiecePicker(new Bitfield(6), { pieceCount: 6, pieceLength: () => PIECE, blockBytes: BLOCK, maxPartialPieces: 64, randomFirstPieces: 0, random: () => 0.5 })
+    for (const [piece, n] of [6, 5, 4, 3, 2, 1].entries()) for (let i = 0; i < n; i++) p.onHave(piece)
+    expect(p.setPriorities(Uint8Array.from([1, 2, 2, 1, 1, 1]))).toBe(false) // normal ↔ high: the same pieces wanted
+    expect([p.selectedCount, p.lacking]).toEqual([6, 6])
+    expect(pieces(p, 6, 2)).toEqual([2, 1]) // the high file, rarest first within it
+    expect(pieces(p, 6)).toEqual([5]) // then rarest first again
+    // Back to normal: piece 0 (most common) waits behind the rarer ones.
+    p.setPriorities(Uint8Array.from([1, 1, 1, 1, 1, 1]))
+    expect(pieces(p, 6, 3)).toEqual([4, 3, 0])
+    expect(() => p.setPriorities(new Uint8Array(5))).toThrow(RangeError)
+  })
+
+  it('setPriorities writes into the live array and counts a piece skipped or selected anew', () => {
+    const priorities = Uint8Array.from([1, 1, 0])
+    const p = picker(priorities, [1, 1, 1])
+    expect(p.setPriorities(Uint8Array.from([0, 1, 2]))).toBe(true)
+    expect(Array.from(priorities)).toEqual([0, 1, 2])
+    expect([p.selectedCount, p.lacking]).toEqual([2, 2])
+    expect(pieces(p, 3, 5)).toEqual([2, 1])
+  })
+
   it('looks at a few pieces a pick from a seeder, not at all of them', () => {
     const n = 20_000
     const p = picker(new Uint8Array(n).fill(1))
