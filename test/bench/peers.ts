@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sha256File, writeSeededFile } from './files.js'
@@ -46,6 +47,8 @@ export interface PeersTrial {
   sharerCpuSeconds: number
   /** Summed over the downloaders. */
   getCpuSeconds: number
+  /** The machine's 1-minute load average when the trial started (it is shared). */
+  load: number
 }
 
 interface Trial {
@@ -83,7 +86,7 @@ export async function peersCase (o: PeersCaseOptions): Promise<{ rows: PeersRow[
           const trial = await runTrial(o, { implementation, downloaders, run, bytes: o.bytes, source, digest })
           trials.push(trial)
           o.log(`  run ${run + 1} 1→${downloaders} ${implementation}: ${trial.seconds.toFixed(2)} s; ` +
-            `RSS sharer ${mb(trial.sharerPeakRss)} MB, get ${mb(trial.getPeakRss)} MB; CPU sharer ${trial.sharerCpuSeconds.toFixed(2)} s, gets ${trial.getCpuSeconds.toFixed(2)} s`)
+            `RSS sharer ${mb(trial.sharerPeakRss)} MB, get ${mb(trial.getPeakRss)} MB; CPU sharer ${trial.sharerCpuSeconds.toFixed(2)} s, gets ${trial.getCpuSeconds.toFixed(2)} s; load ${trial.load.toFixed(2)}`)
         }
       }
     }
@@ -112,6 +115,7 @@ export function summarizeTrials (trials: PeersTrial[], downloaders: number[]): P
 /** One trial from nothing: its own bootstrap, sharer and output folders, all stopped after. */
 export async function runTrial (o: Pick<PeersCaseOptions, 'workDir' | 'log'>, t: Omit<Trial, 'dir' | 'spawn'>): Promise<PeersTrial> {
   const what = `run ${t.run + 1} 1→${t.downloaders} ${t.implementation}`
+  const load = loadavg()[0]!
   const dir = join(o.workDir, `peers-${t.implementation}-${t.downloaders}-${t.run}`)
   await mkdir(dir, { recursive: true })
   const started: Proc[] = []
@@ -148,7 +152,8 @@ export async function runTrial (o: Pick<PeersCaseOptions, 'workDir' | 'log'>, t:
       sharerPeakRss,
       getPeakRss: Math.max(...finished.map((f) => f.peakRss)),
       sharerCpuSeconds,
-      getCpuSeconds: finished.reduce((sum, f) => sum + f.cpu, 0)
+      getCpuSeconds: finished.reduce((sum, f) => sum + f.cpu, 0),
+      load
     }
   } finally {
     // Downloaders first (they have exited unless something failed), then the sharer, then the bootstrap.
