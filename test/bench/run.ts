@@ -145,7 +145,8 @@ try {
     const { rows, trials } = await peersCase({ ...options, workDir, log })
     const note = `peers: ${formatMiB(options.bytes)}, one sharer already seeding → 1 or N downloaders, separate processes on 127.0.0.1; ` +
       `seconds from the first downloader's spawn to the last one's exit, median (min–max) of ${options.runs}; ` +
-      'RSS: highest peak over the runs (get: the worst downloader); CPU: median user+sys (sharer: within the timed window; gets: summed)'
+      'RSS: highest peak over the runs (get: the worst downloader); CPU: median user+sys (sharer: within the timed window; gets: summed); ' +
+      `1-minute load at the trials' starts ${Math.min(...trials.map((t) => t.load)).toFixed(2)}–${Math.max(...trials.map((t) => t.load)).toFixed(2)} (${date})`
     process.stdout.write(formatPeers(rows, note) + '\n')
     await writeFile(join(resultsDir, 'peers.json'), JSON.stringify({ date, parameters: options, rows, trials }, null, 2) + '\n')
     log(`peers: wrote ${join(resultsDir, 'peers.json')}`)
