@@ -10,6 +10,9 @@
 //   flood:    --runs 3  --flood-size 64M  --flood-upload 16M  --flood-rate 20000 (requests/s)
 //             --flood-requests 200000
 //   daemon (only when asked): --daemon-shares 1000
+//   peers (only when asked; issue 14): --peers-size 256M  --peers-downloaders 1,4  --runs 3
+//             bitswarm, WebTorrent over TCP and a raw hyperswarm stream, interleaved (peers.ts)
+//   rss (only when asked): --rss-sizes 1G,4G  --runs 1  --rss-systems bitswarm[,webtorrent]
 //   wan (only when asked, needs root; see wan.ts): --runs 3  --wan-size 16M  --wan-cap 20 (Mbit/s)
 //             --wan-downloaders 4  --wan-settings delay,cap,swarm
 
@@ -25,10 +28,13 @@ import { daemonScaleCase, formatDaemonScale } from './daemon-scale.js'
 import { FLOOD_PIECE_BYTES, floodCase, floodGoals, formatFlood } from './flood.js'
 import { boundFor, formatSwarm, goals, type Mode, MODES, swarmCase } from './swarm.js'
 import { formatTransfer, transferCase } from './transfer.js'
+import { peersCase } from './peers.js'
+import { formatPeers, IMPLEMENTATIONS, type Implementation } from './peers-summary.js'
+import { formatRss, rssCase } from './rss.js'
 import { formatWan, WAN_SETTINGS, wanCase, type WanSetting } from './wan.js'
 
 const CASES = ['transfer', 'swarm', 'flood']
-const OPTIONAL_CASES = ['wan', 'daemon']
+const OPTIONAL_CASES = ['wan', 'daemon', 'peers', 'rss']
 const { values } = parseArgs({
   options: {
     case: { type: 'string', multiple: true },
@@ -49,7 +55,11 @@ const { values } = parseArgs({
     'wan-cap': { type: 'string', default: '20' },
     'wan-downloaders': { type: 'string', default: '4' },
     'wan-settings': { type: 'string', default: WAN_SETTINGS.join(',') },
-    'daemon-shares': { type: 'string', default: '1000' }
+    'daemon-shares': { type: 'string', default: '1000' },
+    'peers-size': { type: 'string', default: '256M' },
+    'peers-downloaders': { type: 'string', default: '1,4' },
+    'rss-sizes': { type: 'string', default: '1G,4G' },
+    'rss-systems': { type: 'string', default: 'bitswarm' }
   }
 })
 const cases = values.case ?? CASES
@@ -129,6 +139,30 @@ try {
     process.stdout.write(formatDaemonScale(result) + '\n')
     await writeFile(join(resultsDir, 'daemon.json'), JSON.stringify({ date: new Date().toISOString(), result }, null, 2) + '\n')
     log(`daemon: wrote ${join(resultsDir, 'daemon.json')}`)
+  }
+  if (cases.includes('peers')) {
+    const downloaders = values['peers-downloaders'].split(',').map((s) => Number(s.trim()))
+    if (downloaders.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--peers-downloaders must be positive integers, e.g. 1,4')
+    const options = { bytes: parseByteSize(values['peers-size']), downloaders, runs: runsFor(3) }
+    const date = new Date().toISOString()
+    const { rows, trials } = await peersCase({ ...options, workDir, log })
+    const note = `peers: ${formatMiB(options.bytes)}, one sharer already seeding → 1 or N downloaders, separate processes on 127.0.0.1; ` +
+      `seconds from the first downloader's spawn to the last one's exit, median (min–max) of ${options.runs}; ` +
+      'RSS: highest peak over the runs (get: the worst downloader); CPU: median user+sys (sharer: within the timed window; gets: summed); ' +
+      `1-minute load at the trials' starts ${Math.min(...trials.map((t) => t.load)).toFixed(2)}–${Math.max(...trials.map((t) => t.load)).toFixed(2)} (${date})`
+    process.stdout.write(formatPeers(rows, note) + '\n')
+    await writeFile(join(resultsDir, 'peers.json'), JSON.stringify({ date, parameters: options, rows, trials }, null, 2) + '\n')
+    log(`peers: wrote ${join(resultsDir, 'peers.json')}`)
+  }
+  if (cases.includes('rss')) {
+    const implementations = values['rss-systems'].split(',').map((s) => s.trim()) as Implementation[]
+    for (const i of implementations) if (!IMPLEMENTATIONS.includes(i)) throw new Error(`unknown --rss-systems ${i}: expected ${IMPLEMENTATIONS.join(', ')}`)
+    const options = { sizes: values['rss-sizes'].split(',').map((s) => parseByteSize(s.trim())), runs: runsFor(1), implementations }
+    const date = new Date().toISOString()
+    const trials = await rssCase({ ...options, workDir, log })
+    process.stdout.write(formatRss(trials) + '\n')
+    await writeFile(join(resultsDir, 'rss.json'), JSON.stringify({ date, parameters: options, trials }, null, 2) + '\n')
+    log(`rss: wrote ${join(resultsDir, 'rss.json')}`)
   }
   if (cases.includes('wan')) {
     const settings = values['wan-settings'].split(',').map((s) => s.trim()) as WanSetting[]
