@@ -1,17 +1,20 @@
 // Piece arithmetic: how a share of `totalBytes` is cut into pieces of `pieceSize`.
 
-import { MAX_PIECE_BYTES, MIN_AUTO_PIECE_COUNT, MIN_PIECE_BYTES, PREFERRED_MIN_PIECE_BYTES, TARGET_PIECE_COUNT } from '../constants.js'
+import { BLOCK_BYTES, MAX_PIECE_BYTES, MIN_AUTO_PIECE_COUNT, MIN_PIECE_BYTES, PREFERRED_MIN_PIECE_BYTES, TARGET_PIECE_COUNT } from '../constants.js'
 import { invalidOption, invalidPieceSize } from '../errors.js'
 
 /** Smallest power of two that yields about TARGET_PIECE_COUNT pieces, within the limits;
  *  for smaller shares, grown towards PREFERRED_MIN_PIECE_BYTES while MIN_AUTO_PIECE_COUNT
  *  pieces remain (every piece costs a hash in the metadata, fetched before anything else,
- *  and a request and a have on the wire). */
+ *  and a request and a have on the wire). A share with MIN_AUTO_PIECE_COUNT pieces of a full
+ *  block or more gets pieces of at least a block: per-piece costs (a hash, a write, a have to
+ *  every peer, the picker's bookkeeping) then shrink with the block count. */
 export function choosePieceSize (totalBytes: number): number {
   const target = totalBytes / TARGET_PIECE_COUNT
   let size = MIN_PIECE_BYTES
   while (size < target && size < MAX_PIECE_BYTES) size *= 2
   while (size < PREFERRED_MIN_PIECE_BYTES && totalBytes / (size * 2) >= MIN_AUTO_PIECE_COUNT) size *= 2
+  if (size < BLOCK_BYTES && totalBytes / BLOCK_BYTES >= MIN_AUTO_PIECE_COUNT) size = BLOCK_BYTES
   return size
 }
 

@@ -11,6 +11,8 @@ import { OutstandingRequests } from './outstanding-requests.js'
 export interface PendingRead {
   range: BlockRange
   data: Promise<Buffer>
+  /** The pooled buffer the read fills, given back once the block is sent. */
+  buffer: Buffer
 }
 
 export class Peer {

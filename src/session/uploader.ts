@@ -4,12 +4,15 @@
 
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Bitfield } from '../bitfield.js'
-import { BLOCK_BYTES, MAX_CHOKED_REQUESTS, MAX_INBOUND_REQUESTS, MAX_INVALID_REQUESTS, UPLOAD_READ_AHEAD } from '../constants.js'
+import {
+  BLOCK_BYTES, MAX_CHOKED_REQUESTS, MAX_INBOUND_REQUESTS, MAX_INVALID_REQUESTS, UPLOAD_READ_AHEAD, UPLOAD_READ_AHEAD_BYTES
+} from '../constants.js'
 import { sendWindowBytes } from '../request-window.js'
 import type { Metadata } from '../metadata/metadata.js'
 import type { PieceStorage } from '../storage/storage.js'
 import type { TokenBucket } from '../token-bucket.js'
 import type { BlockRange } from '../types.js'
+import { type BlockBuffers, uploadBlockBuffers } from './block-buffers.js'
 import type { Peer } from './peer.js'
 
 export interface UploaderHooks {
@@ -27,13 +30,16 @@ export class Uploader {
   uploaded = 0
 
   private readonly limit: TokenBucket
+  private readonly buffers: BlockBuffers
 
-  constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, hooks: UploaderHooks) {
+  constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, hooks: UploaderHooks,
+    buffers: BlockBuffers = uploadBlockBuffers) {
     this.meta = meta
     this.storage = storage
     this.have = have
     this.limit = limit
     this.hooks = hooks
+    this.buffers = buffers
   }
 
   onRequest (peer: Peer, range: BlockRange): void {
@@ -109,6 +115,8 @@ export class Uploader {
         if (!this.canSend(peer)) return
         this.limit.take(data.byteLength)
         this.send(peer, next.range, data)
+        // The block was copied into its frame: its buffer may take the next read.
+        this.buffers.give(next.buffer)
       }
     } catch (err) {
       this.hooks.onReadError(err)
@@ -122,11 +130,16 @@ export class Uploader {
   }
 
   private readAhead (peer: Peer): void {
-    while (peer.reading.length < UPLOAD_READ_AHEAD && peer.inbound.length > 0) {
+    let bytes = 0
+    for (const read of peer.reading) bytes += read.range.length
+    while (peer.reading.length < UPLOAD_READ_AHEAD && peer.inbound.length > 0 &&
+      (peer.reading.length === 0 || bytes + peer.inbound[0]!.length <= UPLOAD_READ_AHEAD_BYTES)) {
       const range = peer.inbound.shift()!
-      const data = this.storage.read(range.piece, range.offset, range.length)
+      bytes += range.length
+      const buffer = this.buffers.take(range.length)
+      const data = this.storage.read(range.piece, range.offset, range.length, buffer)
       data.catch(() => {}) // reported when its turn comes, or dropped with the peer
-      peer.reading.push({ range, data })
+      peer.reading.push({ range, data, buffer })
     }
   }
 

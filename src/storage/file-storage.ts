@@ -81,12 +81,12 @@ export class FileStorage implements PieceStorage {
     return await fileStatesAt(this.location.root, this.meta.info, this.location.followRoot, files)
   }
 
-  async read (piece: number, offset: number, length: number): Promise<Buffer> {
+  async read (piece: number, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     const pieceLength = this.layout.pieceLength(piece)
     if (!Number.isSafeInteger(offset) || offset < 0 || length < 0 || offset + length > pieceLength) {
       throw new RangeError(`read of ${length} bytes at ${offset} outside piece ${piece} of ${pieceLength} bytes`)
     }
-    const block = Buffer.allocUnsafe(length)
+    const block = into?.byteLength === length ? into : Buffer.allocUnsafe(length)
     await this.readContent(block, piece * this.layout.pieceSize + offset)
     return block
   }

@@ -25,8 +25,8 @@ export class ResumableDownload implements DownloadTarget {
     this.keeper = keeper
   }
 
-  async read (piece: number, offset: number, length: number): Promise<Buffer> {
-    return await this.download.read(piece, offset, length)
+  async read (piece: number, offset: number, length: number, into?: Buffer): Promise<Buffer> {
+    return await this.download.read(piece, offset, length, into)
   }
 
   /** Journals the piece, then writes it; only a completed write counts it as held. */
@@ -82,8 +82,8 @@ export class FinishedDownload implements DownloadTarget {
     this.finish = finish
   }
 
-  async read (piece: number, offset: number, length: number): Promise<Buffer> {
-    return await this.storage.read(piece, offset, length)
+  async read (piece: number, offset: number, length: number, into?: Buffer): Promise<Buffer> {
+    return await this.storage.read(piece, offset, length, into)
   }
 
   async writePiece (): Promise<void> {

@@ -3,8 +3,9 @@
 import type { Info } from '../types.js'
 
 export interface PieceStorage {
-  /** Reads `length` bytes at `offset` inside `piece` (a block for a peer). */
-  read (piece: number, offset: number, length: number): Promise<Buffer>
+  /** Reads `length` bytes at `offset` inside `piece` (a block for a peer), into `into` when
+   *  given (of exactly `length` bytes) if the storage reads at all: the caller may reuse it. */
+  read (piece: number, offset: number, length: number, into?: Buffer): Promise<Buffer>
   /** Writes a whole verified piece at its place. */
   writePiece (piece: number, data: PieceData): Promise<void>
   close (): Promise<void>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_PIECE_BYTES, MIN_PIECE_BYTES } from '../../../src/constants.js'
+import { BLOCK_BYTES, MAX_PIECE_BYTES, MIN_PIECE_BYTES } from '../../../src/constants.js'
 import {
   choosePieceSize, parseByteSize, pieceCount, pieceLength, validatePieceSize
 } from '../../../src/metadata/piece-size.js'
@@ -52,6 +52,9 @@ describe('choosePieceSize', () => {
     [64 * MiB, 64 * KiB], // 1024 pieces: the target and the preferred minimum agree
     [64 * MiB + 1, 128 * KiB],
     [100 * MiB, 128 * KiB],
+    [256 * MiB - 1, 256 * KiB], // one byte short of 256 whole blocks: the target decides
+    [256 * MiB, BLOCK_BYTES], // 256 pieces of a whole block: no piece smaller than a block
+    [512 * MiB, BLOCK_BYTES],
     [1 * GiB, 1 * MiB],
     [4 * GiB, 4 * MiB],
     [10 * GiB, 4 * MiB],

@@ -142,7 +142,7 @@ const roundTrips: RoundTrip[] = [
       name: `${name} largest`,
       codec: anyCodec(MESSAGE_CODECS[name]),
       value: { piece: MAX_PIECES - 1, offset: LAST_BLOCK_OFFSET, length: BLOCK_BYTES },
-      header: 'fe ffff0700  fe 00003c00  fe 00000400'
+      header: 'fe ffff0700  fe 00003000  fe 00001000'
     },
     {
       name: `${name} last byte of the largest piece`,
@@ -157,7 +157,7 @@ const roundTrips: RoundTrip[] = [
     name: 'block largest',
     codec: anyCodec(blockCodec),
     value: { piece: MAX_PIECES - 1, offset: LAST_BLOCK_OFFSET, data: filled(BLOCK_BYTES) },
-    header: 'fe ffff0700  fe 00003c00  fe 00000400',
+    header: 'fe ffff0700  fe 00003000  fe 00001000',
     payload: filled(BLOCK_BYTES)
   },
 
