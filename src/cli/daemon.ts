@@ -18,7 +18,7 @@ import { renderOverall } from './view/overall.js'
 import { renderScreen } from './view/screen.js'
 import { createViewState, reduce, type ViewEvent, type ViewState } from './view/state.js'
 import { TerminalView } from './view/terminal-view.js'
-import { findPlayer, openPlayer, PLAYERS } from './player.js'
+import { startPlayer } from './player.js'
 import { jsonLine, printable } from './printable.js'
 import { stopExitCode, untilStopped } from './signals.js'
 import { type TransferFlags, toTransferOptions } from './transfer-options.js'
@@ -125,12 +125,11 @@ export async function play (target: string, flags: StateFlags & { file?: string,
     writeErr(`streaming ${printable(stream.file)}${stream.files.length > 1 ? `; every file (${stream.files.length}): ${stream.url}/` : ''}\n`)
   }
   if (flags.open === undefined || flags.open === false) return 0
-  const names = typeof flags.open === 'string' ? [flags.open] : PLAYERS
-  const player = findPlayer(names, process.env.PATH)
-  const failed = player === null ? null : await openPlayer(player, stream.fileUrl)
-  if (player === null) writeErr(`warning: no player found (${printable(names.join(', '))}); open ${stream.fileUrl} yourself\n`)
-  else if (failed !== null) writeErr(`warning: could not start ${printable(player)}: ${printable(failed.message)}\n`)
-  else writeErr(`opened ${printable(stream.file)} in ${printable(player)}\n`)
+  // As `bitswarm stream --open`: the same outcome, as a `player` event or a line.
+  const outcome = await startPlayer(flags.open, { path: stream.file, url: stream.fileUrl }, process.env.PATH)
+  if (flags.json === true) writeOut(jsonLine({ event: 'player', ...outcome }))
+  else if (outcome.started) writeErr(`opened ${printable(outcome.file)} in ${printable(outcome.player ?? '')}\n`)
+  else writeErr(`warning: ${printable(outcome.error?.message ?? `could not open ${outcome.url}`)}\n`)
   return 0
 }
 

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli, startCli, useCliNetwork } from '../helpers/cli.js'
+import { argumentsOf, fakePlayer } from '../helpers/fake-player.js'
 
 const MiB = 1024 * 1024
 
@@ -74,6 +75,7 @@ describe('bitswarm play (the daemon streaming)', () => {
       expect(wholeNotes.body.equals(notes)).toBe(true)
       expect((await get(`${b.url}/song.mp3`, 'bytes=-500')).body.equals(song.subarray(song.length - 500))).toBe(true)
 
+
       // Errors: one line each, a stable code, exit 1.
       for (const [args, code] of [[['play', 'ffff0000'], 'ERR_UNKNOWN_SHARE'], [['play', ids[1]!, '--file', 'none.mp4'], 'ERR_NO_SUCH_FILE']] as const) {
         const refused = await cli(...args)
@@ -93,6 +95,18 @@ describe('bitswarm play (the daemon streaming)', () => {
       const again = await play(ids[1]!.slice(0, 8))
       expect(again.fileUrl).toBe(b.fileUrl) // the file asked for before is still the one streamed
       expect((await get(b.fileUrl, 'bytes=1000-1999')).body.equals(notes.subarray(1000, 2000))).toBe(true)
+
+      // --open: the player of `bitswarm stream --open`, with the same `player` event.
+      const player = await fakePlayer(dir, 'myplayer')
+      const opened = await cli('play', ids[1]!, '--file', 'song.mp3', '--open', player, '--json')
+      expect(opened.code, opened.stderr).toBe(0)
+      const [streamed, started] = opened.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+      expect(streamed).toMatchObject({ event: 'stream', file: 'song.mp3', fileUrl: `${b.url}/song.mp3` })
+      expect(started).toEqual({ event: 'player', player, tried: [player], file: 'song.mp3', url: `${b.url}/song.mp3`, started: true })
+      expect(await argumentsOf(player)).toEqual([`${b.url}/song.mp3`])
+      const missing = await cli('play', ids[1]!, '--file', 'song.mp3', '--open', 'no-such-player-here')
+      expect(missing.code).toBe(0) // the stream goes on: the URL can be opened by hand
+      expect(missing.stderr).toContain(`warning: no player "no-such-player-here" found on PATH; open ${b.url}/song.mp3 yourself\n`)
 
       // Removed: 404; the other share streams on.
       expect((await cli('rm', ids[0]!.slice(0, 8))).code).toBe(0)

@@ -2,31 +2,16 @@
 // `mpv` on PATH records what it was given), `--open <player>` starts that one, and a player
 // that is missing is one clear line (or a `player` event) while the stream goes on serving.
 
-import { existsSync } from 'node:fs'
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type CliProcess, startCli, useCliNetwork } from '../helpers/cli.js'
 import { writeRandomFile } from '../helpers/files.js'
+import { argumentsOf, fakePlayer } from '../helpers/fake-player.js'
 import { jsonEvents } from '../helpers/json-events.js'
 import { waitUntil } from '../helpers/poll.js'
 
 const MiB = 1024 * 1024
-
-/** A player that writes its arguments, one a line, to `<itself>.args` (whole, by a rename) and exits. */
-async function fakePlayer (dir: string, name: string): Promise<string> {
-  const path = join(dir, name)
-  await writeFile(path, '#!/bin/sh\nprintf \'%s\\n\' "$@" > "$0.args.tmp" && mv "$0.args.tmp" "$0.args"\n')
-  await chmod(path, 0o755)
-  return path
-}
-
-/** The arguments the fake player at `path` was started with. */
-async function argumentsOf (path: string): Promise<string[]> {
-  // Its own process, detached: nothing announces that it ran but the file it leaves.
-  await waitUntil(() => existsSync(`${path}.args`), 10_000, `${path} to run`)
-  return (await readFile(`${path}.args`, 'utf8')).split('\n').filter((line) => line !== '')
-}
 
 async function bytesAt (url: string, range?: [number, number]): Promise<Buffer> {
   const res = await fetch(url, range === undefined ? {} : { headers: { Range: `bytes=${range[0]}-${range[1]}` } })

@@ -34,7 +34,8 @@ describe('a lying peer beside an honest seeder', () => {
 
   for (const [variant, lies] of VARIANTS) {
     it(`${variant}: complete and byte-identical, the liar banned, the seeder never blamed`, async () => {
-      const share = memoryShare(12 * MiB, PIECE_BYTES)
+      // Enough pieces that the liar, asked for half of them or fewer, reaches BAN_STRIKES.
+      const share = memoryShare(16 * PIECE_BYTES, PIECE_BYTES)
       const bans = new BanList()
       const downloader = seam.session(share, { role: 'downloader', bans })
       const warnings: Array<SessionEvents['warning']> = []
