@@ -75,7 +75,6 @@ describe('bitswarm play (the daemon streaming)', () => {
       expect(wholeNotes.body.equals(notes)).toBe(true)
       expect((await get(`${b.url}/song.mp3`, 'bytes=-500')).body.equals(song.subarray(song.length - 500))).toBe(true)
 
-
       // Errors: one line each, a stable code, exit 1.
       for (const [args, code] of [[['play', 'ffff0000'], 'ERR_UNKNOWN_SHARE'], [['play', ids[1]!, '--file', 'none.mp4'], 'ERR_NO_SUCH_FILE']] as const) {
         const refused = await cli(...args)

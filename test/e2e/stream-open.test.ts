@@ -9,7 +9,6 @@ import { type CliProcess, startCli, useCliNetwork } from '../helpers/cli.js'
 import { writeRandomFile } from '../helpers/files.js'
 import { argumentsOf, fakePlayer } from '../helpers/fake-player.js'
 import { jsonEvents } from '../helpers/json-events.js'
-import { waitUntil } from '../helpers/poll.js'
 
 const MiB = 1024 * 1024
 

@@ -20,4 +20,3 @@ export async function argumentsOf (path: string): Promise<string[]> {
   await waitUntil(() => existsSync(`${path}.args`), 10_000, `${path} to run`)
   return (await readFile(`${path}.args`, 'utf8')).split('\n').filter((line) => line !== '')
 }
-
