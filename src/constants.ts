@@ -186,9 +186,17 @@ export const PARTS_SUFFIX = '.bitswarm-parts'
  *  HASH_CHUNK_BYTES (whole pieces; 4 MiB is a multiple of every piece size): memory is
  *  their product, 16 MiB. The next reads run on libuv's pool while this one is hashed.
  *  Measured on 256 MiB in the page cache (2-core VM): 1 MiB reads ~1.0 GB/s, 4 MiB ~1.3,
- *  node's SHA-256 in a tight loop ~1.5–1.7; hashing in worker threads was no faster. */
+ *  node's SHA-256 in a tight loop ~1.5–1.7. With a second core the chunks are hashed on a
+ *  worker thread and the main thread at once (src/piece-hashing.ts): 1 GiB shared at up to
+ *  ~3 GB/s against ~1.8 inline, for 5–10% more CPU (the thread's start, ~20 ms, mostly). */
 export const HASH_READ_CONCURRENCY = 4
 export const HASH_CHUNK_BYTES = 4 * MiB
+/** Below this a pass hashes on the main thread only: a worker thread takes some 20 ms (and
+ *  as much CPU) to start, in which the main thread alone hashes some 30 MB. */
+export const HASH_PARALLEL_MIN_BYTES = 8 * HASH_CHUNK_BYTES
+/** Chunks a hashing thread is given at once: the next is there when it finishes one, not
+ *  only once the main thread is done hashing its own chunk and sees the answer. */
+export const HASH_THREAD_QUEUE = 2
 /** Beside the partial: the resume record (which pieces are durably on disk, with the files'
  *  sizes and modification times) and the journal of piece writes since it was written. */
 export const RESUME_RECORD_SUFFIX = '.bitswarm-resume'

@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path'
 import { TextDecoder } from 'node:util'
 import { FILE_IO_CONCURRENCY, HASH_BYTES, MAX_FILES, MAX_PATH_DEPTH, MAX_PIECES } from '../constants.js'
 import { invalidMetadata, ioError, notFound, notReadable, tooManyPieces } from '../errors.js'
-import { type HashProgress, hashPieces } from '../piece-hashing.js'
+import { type HashOptions, type HashProgress, hashPieces } from '../piece-hashing.js'
 import { forEachLimited } from '../storage/concurrent.js'
 import { FileStorage } from '../storage/file-storage.js'
 import type { Info } from '../types.js'
@@ -45,7 +45,7 @@ export interface ShareLayout {
   skipped: SkippedEntry[]
 }
 
-export interface CreateOptions {
+export interface CreateOptions extends HashOptions {
   /** A power of two within the limits; by default chosen from the total size. */
   pieceSize?: number
   /** Called after each piece is hashed, ending at hashedBytes === totalBytes; `progress`
@@ -78,7 +78,7 @@ export async function createMetadata (path: string, opts: CreateOptions = {}): P
     ...(share.folders.length > 0 ? { folders: share.folders } : {})
   }
   validateInfo(info) // refuse a bad name or layout before spending minutes hashing
-  await hashShare(share, info, totalBytes, opts.onProgress)
+  await hashShare(share, info, totalBytes, opts.onProgress, opts.hashWorkers !== undefined ? { hashWorkers: opts.hashWorkers } : {})
   await refuseChanged(share)
   const meta = Metadata.fromInfo(info)
   await opts.cache?.store(share, opts.pieceSize, meta)
@@ -159,13 +159,14 @@ async function hashShare (
   share: ShareLayout,
   info: Info,
   totalBytes: number,
-  onProgress?: CreateOptions['onProgress']
+  onProgress: CreateOptions['onProgress'],
+  hashing: HashOptions
 ): Promise<void> {
   const files = new FileStorage(share.root, { info }, false, true)
   const source = { pieceSize: info.pieceSize, totalBytes, read: async (into: Buffer, offset: number) => await files.readContent(into, offset) }
   try {
     await hashPieces(source, null, (piece, digest) => { digest.copy(info.pieceHashes, piece * HASH_BYTES) },
-      onProgress === undefined ? undefined : (progress) => onProgress(progress.bytes, progress.totalBytes, progress))
+      onProgress === undefined ? undefined : (progress) => onProgress(progress.bytes, progress.totalBytes, progress), hashing)
   } finally {
     await files.close()
   }

@@ -3,7 +3,7 @@
 // hashed as they arrive (src/piece-hashing.ts); memory stays bounded whatever the size.
 
 import { Bitfield } from '../bitfield.js'
-import { type HashProgress, hashPieces } from '../piece-hashing.js'
+import { type HashOptions, type HashProgress, hashPieces } from '../piece-hashing.js'
 import type { StorageMetadata } from './storage.js'
 
 /** Storage that can read a range of the content spanning several pieces. */
@@ -11,7 +11,7 @@ export interface ContentReader {
   readContent (into: Buffer, offset: number): Promise<void>
 }
 
-export interface CheckOptions {
+export interface CheckOptions extends HashOptions {
   /** The pieces to check, ascending (default: every piece). */
   pieces?: readonly number[]
   /** After each piece, how far the check has got. */
@@ -32,6 +32,6 @@ export async function verifyExisting (
     const ok = meta.matchesPieceHash(piece, digest)
     if (ok) have.set(piece)
     onPiece?.(piece, ok)
-  }, opts.onProgress)
+  }, opts.onProgress, opts)
   return have
 }
