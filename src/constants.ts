@@ -252,10 +252,16 @@ export const STREAM_WINDOW_MAX_BYTES = 64 * MiB
  *  much (and at least this many pieces), so a seek is served at once even while every partial
  *  slot holds a rarest-first piece. */
 export const STREAM_URGENT_EXTRA_BYTES = 8 * MiB
-/** Urgent pieces a reader reaches within this long are asked for strictly in deadline order;
- *  the rest of its window goes rarest first, so streamers at the same position spread the
- *  seeder's upload over different pieces and trade them (the swarm bench's stream mode). */
+/** Urgent pieces a reader reaches within this long go before the rest of its window; among
+ *  them, as in the rest of the window, rarest first with random ties, so streamers at the same
+ *  position spread the seeder's upload over different pieces and trade them (the swarm
+ *  bench's stream mode). */
 export const STREAM_IMMINENT_MS = 1_500
+/** Only each reader's next this many missing pieces (the one it is in and the one after: a
+ *  256 KiB read of 128 KiB pieces) keep strict deadline order. With every imminent piece in
+ *  deadline order, streamers at one position asked the seeder for the same pieces in the same
+ *  order and it sent the first megabytes once to each. */
+export const STREAM_IN_ORDER_PIECES = 2
 export const STREAM_URGENT_MIN_EXTRA_PIECES = 2
 /** A reader whose rate is not yet measured is assumed to read this fast (about a 4 Mbit/s video). */
 export const STREAM_DEFAULT_READ_BYTES_PER_S = 512 * 1024

@@ -9,8 +9,10 @@
 // others (BitTorrent endgame), so one slow peer cannot hold back the last pieces.
 //
 // Streaming: pieces a reader is about to reach (picker/streaming-window.ts) are urgent and go
-// before everything else, in deadline order, even past the partial-piece limit by a few; after
-// a seek, urgent pieces nobody has sent a block of yet are abandoned (their requests cancelled).
+// before everything else, even past the partial-piece limit by a few: the ones it reads next in
+// deadline order, then those due soon, then the rest of its window, both rarest first with
+// random ties; after a seek, urgent pieces nobody has sent a block of yet are abandoned
+// (their requests cancelled).
 //
 // A piece that failed its hash is fetched again before any new piece, and from one peer
 // alone (preferably one that sent none of the bad copy): if that copy fails too its sender
@@ -58,8 +60,14 @@ export class PiecePicker {
   private readonly refetch = new Map<number, ReadonlySet<string>>()
   /** Pieces readers are about to reach, most urgent first (setUrgent). */
   private urgent: readonly number[] = []
-  /** How many of them, from the first, are needed so soon that deadline order is kept. */
-  private imminent = 0
+  /** How many of them, from the first, are taken strictly in that order. */
+  private inOrder = 0
+  /** The other imminent ones and the rest of the window, each shuffled once per setUrgent:
+   *  the random tie-break of their rarest-first order, drawn once a list, not on every pick
+   *  (every block that arrives). */
+  private imminentShuffled: readonly number[] = []
+  private laterShuffled: readonly number[] = []
+  private urgentSet: ReadonlySet<number> = new Set()
   /** Pieces nobody has started, by priority and availability: what a new pick chooses from. */
   private readonly candidates: PieceBuckets
   /** 1 for each piece counted as selected (in `selected` and, until held, `missing`). */
@@ -197,13 +205,22 @@ export class PiecePicker {
   }
 
   /** The pieces readers will reach next, most urgent first; replaces the previous list. The
-   *  first `imminent` go strictly in that order; the rest of the window rarest first (ties at
-   *  random), so streamers at one position fetch different pieces from the seeder
-   *  and trade them instead of each taking the same piece from it. */
-  setUrgent (pieces: readonly number[], imminent = pieces.length): void {
-    this.urgent = pieces.filter((piece) => Number.isInteger(piece) && piece >= 0 && piece < this.opts.pieceCount)
-    this.imminent = Math.min(imminent, this.urgent.length)
+   *  first `inOrder` go strictly in that order (what readers wait for now); then the rest of
+   *  the first `imminent`, then the rest of the window, each rarest first with random ties, so
+   *  streamers at one position fetch different pieces from the seeder and trade them instead
+   *  of each taking the same piece from it. */
+  setUrgent (pieces: readonly number[], imminent = pieces.length, inOrder = imminent): void {
+    const urgent = pieces.filter((piece) => Number.isInteger(piece) && piece >= 0 && piece < this.opts.pieceCount)
+    const imminentEnd = Math.min(imminent, urgent.length)
+    this.urgent = urgent
+    this.inOrder = Math.min(inOrder, imminentEnd)
+    this.imminentShuffled = this.shuffled(urgent.slice(this.inOrder, imminentEnd))
+    this.laterShuffled = this.shuffled(urgent.slice(imminentEnd))
+    this.urgentSet = new Set(urgent)
   }
+
+  /** Whether a reader is about to reach the piece (it is in the urgent list). */
+  isUrgent (piece: number): boolean { return this.urgentSet.has(piece) }
 
   get urgentPieces (): readonly number[] { return this.urgent }
 
@@ -260,13 +277,14 @@ export class PiecePicker {
   /** Failed pieces waiting to be fetched again. */
   get refetchCount (): number { return this.refetch.size }
 
-  /** Urgent pieces in deadline order: blocks of those in progress, then new ones, which may
-   *  exceed the partial limit by urgentExtraPieces. A piece the selection skips, one fetched
-   *  again from one peer alone, or one the peer lacks is left to the usual order. */
+  /** Urgent pieces: the in-order ones in deadline order (blocks of those in progress, then new
+   *  ones), then the other imminent ones, then the rest of the window, both rarest first; new
+   *  ones may exceed the partial limit by urgentExtraPieces. A piece the selection skips, one
+   *  fetched again from one peer alone, or one the peer lacks is left to the usual order. */
   private pickUrgent (peerHas: Bitfield, max: number, into: Pick[], peer: string | undefined): void {
     const limit = this.opts.maxPartialPieces + this.opts.urgentExtraPieces
     const eligible = (piece: number): boolean => peerHas.has(piece) && !this.have.has(piece) && this.isSelected(piece) && !this.refetch.has(piece)
-    for (let i = 0; i < this.imminent; i++) {
+    for (let i = 0; i < this.inOrder; i++) {
       const piece = this.urgent[i]!
       if (into.length >= max) return
       if (!eligible(piece)) continue
@@ -281,26 +299,46 @@ export class PiecePicker {
       }
       this.takeBlocks(partial, max - into.length, 'urgent', into)
     }
-    if (into.length >= max || this.partials.size >= limit || this.imminent === this.urgent.length) return
-    // The rest of the window: pieces not yet started, rarest first, ties at random (streamers
-    // at one position must not all start the same piece: pieces in flight count for nobody's
-    // availability); those started are served by the partial-first pass.
-    const later: number[] = []
-    for (let i = this.imminent; i < this.urgent.length; i++) {
-      const piece = this.urgent[i]!
-      if (eligible(piece) && !this.partials.has(piece)) later.push(piece)
+    if (!this.pickRarestUrgent(this.imminentShuffled, max, limit, into, peer, eligible, true)) return
+    // Full: the rest of a long window is not walked on every block (see above).
+    if (this.partials.size >= limit) return
+    this.pickRarestUrgent(this.laterShuffled, max, limit, into, peer, eligible, false)
+  }
+
+  /** Urgent pieces of one group, rarest first, ties in the group's random order (streamers at
+   *  one position must not all start the same piece: pieces in flight count for nobody's
+   *  availability, so the same availability is all they see). With `started`, pieces of the
+   *  group in progress go in that order too (the imminent ones: before the rest of the
+   *  window); otherwise they are left to the partial-first pass. Returns whether there is
+   *  room for more. */
+  private pickRarestUrgent (group: readonly number[], max: number, limit: number, into: Pick[], peer: string | undefined,
+    eligible: (piece: number) => boolean, started: boolean): boolean {
+    if (into.length >= max) return false
+    if (group.length === 0) return true
+    const pieces = group.filter((piece) => eligible(piece) && (started || !this.partials.has(piece)))
+    // Stable: the shuffled order breaks ties.
+    pieces.sort((a, b) => this.availability[a]! - this.availability[b]!)
+    for (const piece of pieces) {
+      if (into.length >= max) return false
+      const partial = this.partials.get(piece)
+      if (partial === undefined) {
+        if (this.partials.size >= limit) continue
+        this.takeBlocks(this.startUrgent(piece), max - into.length, 'urgent', into)
+      } else if (partial.owner === null || partial.owner === peer) {
+        this.takeBlocks(partial, max - into.length, 'urgent', into)
+      }
     }
-    for (let i = later.length - 1; i > 0; i--) {
+    return into.length < max
+  }
+
+  private shuffled (pieces: number[]): number[] {
+    for (let i = pieces.length - 1; i > 0; i--) {
       const j = Math.floor(this.opts.random() * (i + 1))
-      const swap = later[i]!
-      later[i] = later[j]!
-      later[j] = swap
+      const swap = pieces[i]!
+      pieces[i] = pieces[j]!
+      pieces[j] = swap
     }
-    later.sort((a, b) => this.availability[a]! - this.availability[b]!)
-    for (const piece of later) {
-      if (into.length >= max || this.partials.size >= limit) return
-      this.takeBlocks(this.startUrgent(piece), max - into.length, 'urgent', into)
-    }
+    return pieces
   }
 
   private startUrgent (piece: number): PartialPiece {

@@ -5,7 +5,8 @@
 // picks rarest-first for everything else, so a streaming node still spreads rare pieces.
 
 import {
-  STREAM_DEFAULT_READ_BYTES_PER_S, STREAM_WINDOW_MAX_BYTES, STREAM_WINDOW_MIN_BYTES, STREAM_WINDOW_SECONDS
+  STREAM_DEFAULT_READ_BYTES_PER_S, STREAM_IMMINENT_MS, STREAM_IN_ORDER_PIECES, STREAM_WINDOW_MAX_BYTES, STREAM_WINDOW_MIN_BYTES,
+  STREAM_WINDOW_SECONDS
 } from '../constants.js'
 
 /** One reader of the content (an HTTP response, a player's probe of the end of the file…). */
@@ -24,6 +25,9 @@ export interface UrgentPiece {
   /** Milliseconds from now until the reader reaches the piece's first byte (0: it is there). */
   deadlineMs: number
   reader: string
+  /** Its place among the reader's missing pieces: 0 for the first the reader lacks from its
+   *  position on, 1 for the next… (of two readers, the nearer). */
+  rank: number
 }
 
 export interface WindowInput {
@@ -53,15 +57,33 @@ export function urgentPieces (input: WindowInput): UrgentPiece[] {
     const end = Math.min(totalBytes, reader.position + windowBytes(reader.bytesPerSecond))
     const first = Math.floor(reader.position / pieceBytes)
     const last = Math.floor((end - 1) / pieceBytes)
+    let rank = 0
     for (let piece = first; piece <= last; piece++) {
       if (input.has(piece)) continue
       const ahead = Math.max(0, piece * pieceBytes - reader.position)
       const deadlineMs = Math.round((ahead / rate) * 1000)
       const known = best.get(piece)
-      if (known === undefined || deadlineMs < known.deadlineMs) best.set(piece, { piece, deadlineMs, reader: reader.id })
+      if (known === undefined || deadlineMs < known.deadlineMs) best.set(piece, { piece, deadlineMs, reader: reader.id, rank: Math.min(rank, known?.rank ?? rank) })
+      else if (rank < known.rank) known.rank = rank
+      rank++
     }
   }
   return [...best.values()].sort((a, b) => a.deadlineMs - b.deadlineMs || a.piece - b.piece)
+}
+
+/** The urgent list as the picker takes it (PiecePicker.setUrgent): first each reader's next
+ *  STREAM_IN_ORDER_PIECES missing pieces (what it waits for now), then the others due within
+ *  STREAM_IMMINENT_MS, then the rest of the windows, each part in deadline order; `inOrder`
+ *  and `imminent` count the first part and the first two. */
+export interface UrgentOrder { pieces: number[], inOrder: number, imminent: number }
+
+export function urgentOrder (urgent: readonly UrgentPiece[]): UrgentOrder {
+  const part = (u: UrgentPiece): number => u.rank < STREAM_IN_ORDER_PIECES ? 0 : u.deadlineMs <= STREAM_IMMINENT_MS ? 1 : 2
+  const counts = [0, 0, 0]
+  for (const u of urgent) counts[part(u)]!++
+  // A stable sort: deadline order within each part.
+  const pieces = [...urgent].sort((a, b) => part(a) - part(b)).map((u) => u.piece)
+  return { pieces, inOrder: counts[0]!, imminent: counts[0]! + counts[1]! }
 }
 
 /** Requests in flight for pieces that were urgent and no longer are (after a seek or a reader

@@ -348,7 +348,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     const readers = new StreamReaders({ pieceBytes: meta.pieceSize, totalBytes: meta.totalBytes }, {
       has: (piece) => have.has(piece),
       inFlight: () => downloader.partialPieces(),
-      setUrgent: (pieces, imminent) => downloader.setUrgent(pieces, imminent),
+      setUrgent: (pieces, imminent, inOrder) => downloader.setUrgent(pieces, imminent, inOrder),
       abandon: (pieces) => downloader.abandon(pieces),
       onReader: (event) => this.emit('reader', event)
     })

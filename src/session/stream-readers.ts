@@ -4,8 +4,8 @@
 // leaving abandons the urgent pieces nobody needs any more. Knows nothing of sockets or disks:
 // the session hands it the downloader's few operations.
 
-import { STREAM_CHUNK_BYTES, STREAM_IMMINENT_MS } from '../constants.js'
-import { type PieceGeometry, StreamingWindow, windowBytes } from '../picker/streaming-window.js'
+import { STREAM_CHUNK_BYTES } from '../constants.js'
+import { type PieceGeometry, StreamingWindow, type UrgentPiece, urgentOrder, windowBytes } from '../picker/streaming-window.js'
 import { RateMeter } from '../rate.js'
 
 export interface StreamReadersHooks {
@@ -13,8 +13,9 @@ export interface StreamReadersHooks {
   /** The session's download rate now. */
   /** Pieces in progress. */
   inFlight: () => Iterable<number>
-  /** Pieces most urgent first; the first `imminent` are due within STREAM_IMMINENT_MS. */
-  setUrgent: (pieces: readonly number[], imminent: number) => void
+  /** Pieces most urgent first: the first `inOrder` are each reader's next ones, taken in that
+   *  order; up to `imminent` those due within STREAM_IMMINENT_MS (streaming-window.ts urgentOrder). */
+  setUrgent: (pieces: readonly number[], imminent: number, inOrder: number) => void
   /** Drops pieces in progress no block has arrived for; returns those dropped. */
   abandon: (pieces: readonly number[]) => number[]
   onReader: (event: ReaderEvent) => void
@@ -70,7 +71,7 @@ export class StreamReaders {
     reader.position = position
     this.readers.set(id, reader)
     const { urgent, cancel } = this.window.move({ id, position, bytesPerSecond: this.rateOf(reader) }, this.state())
-    this.hooks.setUrgent(urgent.map((u) => u.piece), imminentCount(urgent))
+    this.setUrgent(urgent)
     const abandoned = cancel.length > 0 ? this.hooks.abandon(cancel) : []
     if (!continues || abandoned.length > 0) this.hooks.onReader({ ...this.statsOf(id, reader), kind: known === undefined ? 'open' : 'seek', abandoned })
   }
@@ -81,7 +82,7 @@ export class StreamReaders {
     if (reader === undefined) return
     this.readers.delete(id)
     const { urgent, cancel } = this.window.remove(id, this.state())
-    this.hooks.setUrgent(urgent.map((u) => u.piece), imminentCount(urgent))
+    this.setUrgent(urgent)
     const abandoned = cancel.length > 0 ? this.hooks.abandon(cancel) : []
     this.hooks.onReader({ ...this.statsOf(id, reader), kind: 'close', abandoned })
   }
@@ -104,16 +105,14 @@ export class StreamReaders {
     }
   }
 
+  private setUrgent (urgent: readonly UrgentPiece[]): void {
+    const { pieces, imminent, inOrder } = urgentOrder(urgent)
+    this.hooks.setUrgent(pieces, imminent, inOrder)
+  }
+
   private rateOf (reader: Reader): number { return Math.round(reader.meter.rate) }
 
   private state (): { has: (piece: number) => boolean, inFlight: Iterable<number> } {
     return { has: this.hooks.has, inFlight: this.hooks.inFlight() }
   }
-}
-
-/** Urgent pieces (deadline order) due within STREAM_IMMINENT_MS. */
-function imminentCount (urgent: ReadonlyArray<{ deadlineMs: number }>): number {
-  let count = 0
-  while (count < urgent.length && urgent[count]!.deadlineMs <= STREAM_IMMINENT_MS) count++
-  return count
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { StreamingWindow, staleRequests, urgentPieces, windowBytes } from '../../../src/picker/streaming-window.js'
-import { STREAM_DEFAULT_READ_BYTES_PER_S, STREAM_WINDOW_MAX_BYTES, STREAM_WINDOW_MIN_BYTES, STREAM_WINDOW_SECONDS } from '../../../src/constants.js'
+import { StreamingWindow, staleRequests, type UrgentPiece, urgentOrder, urgentPieces, windowBytes } from '../../../src/picker/streaming-window.js'
+import { STREAM_DEFAULT_READ_BYTES_PER_S, STREAM_IMMINENT_MS, STREAM_IN_ORDER_PIECES, STREAM_WINDOW_MAX_BYTES, STREAM_WINDOW_MIN_BYTES, STREAM_WINDOW_SECONDS } from '../../../src/constants.js'
 
 const MiB = 1024 * 1024
 const geometry = { pieceBytes: MiB, totalBytes: 1024 * MiB } // 1,024 pieces
@@ -52,6 +52,30 @@ describe('urgentPieces', () => {
   })
 })
 
+describe('urgentOrder', () => {
+  it('puts each reader\'s next pieces first, then the imminent ones, then the rest, each in deadline order', () => {
+    const quarter = { pieceBytes: MiB / 4, totalBytes: 1024 * MiB }
+    const urgent = urgentPieces({
+      readers: [{ id: 'head', position: 0, bytesPerSecond: MiB }, { id: 'tail', position: 100 * MiB / 4 + 5, bytesPerSecond: MiB }],
+      geometry: quarter,
+      has: p => p === 1 // the head's next missing pieces are 0 and 2
+    })
+    const order = urgentOrder(urgent)
+    expect(STREAM_IN_ORDER_PIECES).toBe(2)
+    expect(STREAM_IMMINENT_MS).toBe(1500)
+    expect(order.inOrder).toBe(4)
+    expect(order.pieces.slice(0, 4)).toEqual([0, 100, 101, 2])
+    // Due within 1.5 s at 1 MiB/s (a piece every 250 ms): the head's 3–6, the tail's 102–106
+    // (the tail is 5 bytes into piece 100: its deadlines come 5 µs sooner, ties by index)
+    expect(order.imminent).toBe(13)
+    expect(order.pieces.slice(4, 13)).toEqual([102, 3, 103, 4, 104, 5, 105, 6, 106])
+    // then the rest of both windows, in deadline order
+    expect(order.pieces.slice(13)).toEqual(pieces(urgent).filter((p) => !order.pieces.slice(0, 13).includes(p)))
+    expect(order.pieces.slice(13, 17)).toEqual([7, 107, 8, 108])
+    expect(new Set(order.pieces)).toEqual(new Set(pieces(urgent)))
+  })
+})
+
 describe('StreamingWindow', () => {
   it('follows reads: pieces passed leave the window, new ones join', () => {
     const window = new StreamingWindow(geometry)
@@ -87,7 +111,7 @@ describe('StreamingWindow', () => {
   })
 
   it('staleRequests keeps only pieces that were urgent and are in flight', () => {
-    const u = (piece: number): { piece: number, deadlineMs: number, reader: string } => ({ piece, deadlineMs: 0, reader: 'a' })
+    const u = (piece: number): UrgentPiece => ({ piece, deadlineMs: 0, reader: 'a', rank: 0 })
     expect(staleRequests([u(1), u(2), u(3)], [u(3)], [3, 2, 9, 2])).toEqual([2])
   })
 })
