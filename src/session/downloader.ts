@@ -20,6 +20,7 @@ import type { Peer } from './peer.js'
 import { PieceBuffer } from './piece-buffer.js'
 import { SmartBan } from './smart-ban.js'
 import { StalledWrites } from './stalled-writes.js'
+import { UrgentWithdrawals } from './urgent-withdrawals.js'
 
 export interface DownloaderHooks {
   peers: () => Iterable<Peer>
@@ -52,8 +53,7 @@ export class Downloader {
   /** Set while the download limit holds requests back: fills again when it has room. */
   private limitTimer: NodeJS.Timeout | null = null
   private stopped = false
-  /** A reader has set urgent pieces (withdrawNonUrgent is done once, for the first). */
-  private readerCame = false
+  private readonly withdrawals: UrgentWithdrawals
   private readonly stalledWrites: StalledWrites
   hashFailures = 0
   /** Payload bytes received in this run. */
@@ -76,6 +76,12 @@ export class Downloader {
       maxPartialPieces: Math.max(MIN_PARTIAL_PIECES, Math.floor(MAX_PARTIAL_BYTES / meta.pieceSize)),
       urgentExtraPieces: Math.max(STREAM_URGENT_MIN_EXTRA_PIECES, Math.floor(STREAM_URGENT_EXTRA_BYTES / meta.pieceSize)),
       priorities
+    })
+    this.withdrawals = new UrgentWithdrawals({
+      meta,
+      picker: this.picker,
+      peers: () => this.hooks.peers(),
+      withdraw: (peer, requests) => this.withdraw(peer, requests)
     })
     this.stalledWrites = new StalledWrites({
       write: async (piece, data) => await this.storage.writePiece(piece, data),
@@ -119,28 +125,8 @@ export class Downloader {
   onHave (peer: Peer, piece: number): void {
     this.picker.onHave(piece)
     if (this.wants(piece) && ++peer.wanted === 1) this.updateInterest(peer)
-    if (!peer.choked && !isSeed(peer) && this.picker.isUrgent(piece)) this.withdrawFromSeeds(piece, peer)
+    this.withdrawals.onHave(peer, piece)
     this.fill(peer)
-  }
-
-  /** Whether a peer that is not a seed is connected (it may come to hold what we need). */
-  private hasDownloaders (): boolean {
-    for (const peer of this.hooks.peers()) if (peer.has !== null && !isSeed(peer)) return true
-    return false
-  }
-
-  /** The first reader came (the download's first urgent list): the requests made before it
-   *  for pieces outside its window (random-first and rarest-first ones, up to a second of each
-   *  peer's rate) are withdrawn and their blocks go back to the picker. A peer serves our
-   *  requests in the order sent: the reader's pieces would otherwise wait behind them (the
-   *  swarm bench's stream mode: a streamer's reader comes 30–70 ms after the metadata, and up
-   *  to 30 requests had gone out by then). Once only: later lists follow reads, and what
-   *  rarest-first asks for meanwhile is not in a reader's way. */
-  private withdrawNonUrgent (): void {
-    for (const peer of this.hooks.peers()) {
-      const outside = [...peer.requests.values()].filter((request) => !this.picker.isUrgent(request.piece))
-      if (outside.length > 0) this.withdraw(peer, outside)
-    }
   }
 
   /** Cancels these requests at the peer; their blocks may be picked again (from anyone). A
@@ -152,23 +138,6 @@ export class Downloader {
         this.picker.releaseRequest(request.piece, request.offset)
       }
     })
-  }
-
-  /** Streaming: an urgent piece asked of a seed (one holding every piece) is held now by
-   *  `holder`, a downloader that serves us: the seed's request is withdrawn, so the piece comes
-   *  from the holder and the seed's upload, which every streamer draws on, goes to pieces
-   *  nobody else has. Streamers at one position all ask the seed for what is urgent; a piece
-   *  one of them asked for and already has is then traded instead of sent again. */
-  private withdrawFromSeeds (piece: number, holder: Peer): void {
-    const length = this.meta.pieceLength(piece)
-    for (const peer of this.hooks.peers()) {
-      if (peer === holder || !isSeed(peer) || peer.requests.size === 0) continue
-      const asked: BlockRange[] = []
-      for (let offset = 0; offset < length; offset += BLOCK_BYTES) {
-        if (peer.requests.has(piece, offset)) asked.push({ piece, offset, length: Math.min(BLOCK_BYTES, length - offset) })
-      }
-      if (asked.length > 0) this.withdraw(peer, asked)
-    }
   }
 
   /** The session is closing: no more requests, no pending timer. */
@@ -256,12 +225,9 @@ export class Downloader {
     // pieces of the seed's; with no other downloader connected there is nobody to spread
     // with, and deadline order is the quickest start from one source (the swarm bench's
     // stream mode, N = 1: 1.47 s to the first 4 MiB in random order, 1.05 s in order).
-    const alone = !this.hasDownloaders()
+    const alone = !this.withdrawals.hasDownloaders()
     this.picker.setUrgent(pieces, imminent, alone ? imminent : inOrder)
-    if (!this.readerCame && this.picker.urgentPieces.length > 0) {
-      this.readerCame = true
-      this.withdrawNonUrgent()
-    }
+    this.withdrawals.onUrgentSet()
     this.fillAll()
   }
 
@@ -444,9 +410,4 @@ export class Downloader {
     peer.requests.clear()
     if (released) this.fillAll()
   }
-}
-
-/** A peer holding every piece. */
-function isSeed (peer: Peer): boolean {
-  return peer.has !== null && peer.has.size === peer.has.length
 }
