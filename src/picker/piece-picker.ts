@@ -22,6 +22,7 @@ import type { Bitfield } from '../bitfield.js'
 import type { BlockRange } from '../types.js'
 import { PartialPiece } from './partial-piece.js'
 import { PieceBuckets } from './piece-buckets.js'
+import { UrgentList } from './urgent-list.js'
 
 export type PickReason = 'urgent' | 'partial' | 'random-first' | 'rarest' | 'endgame' | 'refetch'
 
@@ -59,15 +60,7 @@ export class PiecePicker {
   /** Failed pieces to fetch again from a single peer, with the peers that sent the bad copy. */
   private readonly refetch = new Map<number, ReadonlySet<string>>()
   /** Pieces readers are about to reach, most urgent first (setUrgent). */
-  private urgent: readonly number[] = []
-  /** How many of them, from the first, are taken strictly in that order. */
-  private inOrder = 0
-  /** The other imminent ones and the rest of the window, each shuffled once per setUrgent:
-   *  the random tie-break of their rarest-first order, drawn once a list, not on every pick
-   *  (every block that arrives). */
-  private imminentShuffled: readonly number[] = []
-  private laterShuffled: readonly number[] = []
-  private urgentSet: ReadonlySet<number> = new Set()
+  private readonly urgent: UrgentList
   /** Pieces nobody has started, by priority and availability: what a new pick chooses from. */
   private readonly candidates: PieceBuckets
   /** 1 for each piece counted as selected (in `selected` and, until held, `missing`). */
@@ -80,6 +73,7 @@ export class PiecePicker {
   constructor (have: Bitfield, opts: PiecePickerOptions) {
     this.have = have
     this.opts = { randomFirstPieces: 4, random: Math.random, maxDuplicateRequests: 2, priorities: null, urgentExtraPieces: 0, ...opts }
+    this.urgent = new UrgentList(this.opts.random)
     const priorities = this.opts.priorities
     if (priorities !== null && priorities.length !== opts.pieceCount) throw new RangeError(`${priorities.length} priorities for ${opts.pieceCount} pieces`)
     const dup = this.opts.maxDuplicateRequests
@@ -179,7 +173,7 @@ export class PiecePicker {
    *  pieces are left alone. */
   pickBlocks (peerHas: Bitfield, max: number, requestedFromPeer?: RequestedFromPeer, peer?: string): Pick[] {
     const picks: Pick[] = []
-    if (this.urgent.length > 0) this.pickUrgent(peerHas, max, picks, peer)
+    if (this.urgent.pieces.length > 0) this.pickUrgent(peerHas, max, picks, peer)
     for (const partial of this.partials.values()) {
       if (picks.length >= max) return picks
       if (peerHas.has(partial.piece) && (partial.owner === null || partial.owner === peer)) this.takeBlocks(partial, max - picks.length, 'partial', picks)
@@ -210,19 +204,13 @@ export class PiecePicker {
    *  streamers at one position fetch different pieces from the seeder and trade them instead
    *  of each taking the same piece from it. */
   setUrgent (pieces: readonly number[], imminent = pieces.length, inOrder = imminent): void {
-    const urgent = pieces.filter((piece) => Number.isInteger(piece) && piece >= 0 && piece < this.opts.pieceCount)
-    const imminentEnd = Math.min(imminent, urgent.length)
-    this.urgent = urgent
-    this.inOrder = Math.min(inOrder, imminentEnd)
-    this.imminentShuffled = this.shuffled(urgent.slice(this.inOrder, imminentEnd))
-    this.laterShuffled = this.shuffled(urgent.slice(imminentEnd))
-    this.urgentSet = new Set(urgent)
+    this.urgent.replace(pieces, this.opts.pieceCount, imminent, inOrder)
   }
 
   /** Whether a reader is about to reach the piece (it is in the urgent list). */
-  isUrgent (piece: number): boolean { return this.urgentSet.has(piece) }
+  isUrgent (piece: number): boolean { return this.urgent.has(piece) }
 
-  get urgentPieces (): readonly number[] { return this.urgent }
+  get urgentPieces (): readonly number[] { return this.urgent.pieces }
 
   /** Gives up a piece in progress that no block has arrived for (a seek left it behind): it
    *  is picked afresh later like any other. Returns whether it was dropped; the caller cancels
@@ -284,8 +272,8 @@ export class PiecePicker {
   private pickUrgent (peerHas: Bitfield, max: number, into: Pick[], peer: string | undefined): void {
     const limit = this.opts.maxPartialPieces + this.opts.urgentExtraPieces
     const eligible = (piece: number): boolean => peerHas.has(piece) && !this.have.has(piece) && this.isSelected(piece) && !this.refetch.has(piece)
-    for (let i = 0; i < this.inOrder; i++) {
-      const piece = this.urgent[i]!
+    for (let i = 0; i < this.urgent.inOrder; i++) {
+      const piece = this.urgent.pieces[i]!
       if (into.length >= max) return
       if (!eligible(piece)) continue
       let partial = this.partials.get(piece)
@@ -299,10 +287,10 @@ export class PiecePicker {
       }
       this.takeBlocks(partial, max - into.length, 'urgent', into)
     }
-    if (!this.pickRarestUrgent(this.imminentShuffled, max, limit, into, peer, eligible, true)) return
+    if (!this.pickRarestUrgent(this.urgent.imminent, max, limit, into, peer, eligible, true)) return
     // Full: the rest of a long window is not walked on every block (see above).
     if (this.partials.size >= limit) return
-    this.pickRarestUrgent(this.laterShuffled, max, limit, into, peer, eligible, false)
+    this.pickRarestUrgent(this.urgent.later, max, limit, into, peer, eligible, false)
   }
 
   /** Urgent pieces of one group, rarest first, ties in the group's random order (streamers at
@@ -329,16 +317,6 @@ export class PiecePicker {
       }
     }
     return into.length < max
-  }
-
-  private shuffled (pieces: number[]): number[] {
-    for (let i = pieces.length - 1; i > 0; i--) {
-      const j = Math.floor(this.opts.random() * (i + 1))
-      const swap = pieces[i]!
-      pieces[i] = pieces[j]!
-      pieces[j] = swap
-    }
-    return pieces
   }
 
   private startUrgent (piece: number): PartialPiece {
