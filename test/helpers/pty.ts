@@ -30,8 +30,9 @@ const quote = (arg: string): string => `'${arg.replace(/'/g, "'\\''")}'`
 
 export function startInPty (args: string[], size: { columns: number, rows: number }, env: NodeJS.ProcessEnv = {}): PtyProcess {
   // The size is set inside the pseudo-terminal before the CLI starts, so it reads it as a
-  // real terminal's (TIOCGWINSZ).
-  const command = `stty cols ${size.columns} rows ${size.rows}; exec ${[process.execPath, BIN, ...args].map(quote).join(' ')}`
+  // real terminal's (TIOCGWINSZ). -echoctl: a typed Ctrl-C is not echoed as "^C" where the
+  // cursor is, which past a full-width last line counted as the view overflowing the edge.
+  const command = `stty cols ${size.columns} rows ${size.rows} -echoctl; exec ${[process.execPath, BIN, ...args].map(quote).join(' ')}`
   return startShellInPty(command, size, env)
 }
 
