@@ -1,6 +1,6 @@
 // Reused buffers for the blocks an uploader reads from storage. A seeder reads every block it
 // sends into memory, and a fresh 1 MiB buffer per block is garbage V8 only reclaims with a
-// full collection (external memory): 256 MiB 1→1, the sharer's user CPU fell by about a fifth
+// full collection (external memory): 256 MiB 1→1, the sharer's user CPU fell by about a quarter
 // when its reads went into reused buffers. A block is copied into its frame when it is sent,
 // so its buffer is free again right after; one whose peer went away is simply dropped.
 
