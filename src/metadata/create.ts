@@ -78,7 +78,7 @@ export async function createMetadata (path: string, opts: CreateOptions = {}): P
     ...(share.folders.length > 0 ? { folders: share.folders } : {})
   }
   validateInfo(info) // refuse a bad name or layout before spending minutes hashing
-  await hashShare(share, info, totalBytes, opts.onProgress, opts.hashWorkers !== undefined ? { hashWorkers: opts.hashWorkers } : {})
+  await hashShare(share, info, totalBytes, opts.onProgress, opts)
   await refuseChanged(share)
   const meta = Metadata.fromInfo(info)
   await opts.cache?.store(share, opts.pieceSize, meta)

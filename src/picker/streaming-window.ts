@@ -64,7 +64,7 @@ export function urgentPieces (input: WindowInput): UrgentPiece[] {
       const deadlineMs = Math.round((ahead / rate) * 1000)
       const known = best.get(piece)
       if (known === undefined || deadlineMs < known.deadlineMs) best.set(piece, { piece, deadlineMs, reader: reader.id, rank: Math.min(rank, known?.rank ?? rank) })
-      else if (rank < known.rank) known.rank = rank
+      else known.rank = Math.min(known.rank, rank)
       rank++
     }
   }
