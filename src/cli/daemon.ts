@@ -18,7 +18,7 @@ import { renderOverall } from './view/overall.js'
 import { renderScreen } from './view/screen.js'
 import { createViewState, reduce, type ViewEvent, type ViewState } from './view/state.js'
 import { TerminalView } from './view/terminal-view.js'
-import { startPlayer } from './player.js'
+import { playerLine, startPlayer } from './player.js'
 import { jsonLine, printable } from './printable.js'
 import { stopExitCode, untilStopped } from './signals.js'
 import { type TransferFlags, toTransferOptions } from './transfer-options.js'
@@ -128,8 +128,7 @@ export async function play (target: string, flags: StateFlags & { file?: string,
   // As `bitswarm stream --open`: the same outcome, as a `player` event or a line.
   const outcome = await startPlayer(flags.open, { path: stream.file, url: stream.fileUrl }, process.env.PATH)
   if (flags.json === true) writeOut(jsonLine({ event: 'player', ...outcome }))
-  else if (outcome.started) writeErr(`opened ${printable(outcome.file)} in ${printable(outcome.player ?? '')}\n`)
-  else writeErr(`warning: ${printable(outcome.error?.message ?? `could not open ${outcome.url}`)}\n`)
+  else writeErr(printable(playerLine(outcome)) + '\n')
   return 0
 }
 

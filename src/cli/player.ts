@@ -62,4 +62,9 @@ export async function startPlayer (wanted: true | string, file: { path: string, 
   return { ...outcome, started: true }
 }
 
+/** The outcome as a line for people: what was opened, or the warning. */
+export function playerLine (outcome: PlayerOutcome): string {
+  return outcome.started ? `opened ${outcome.file} in ${outcome.player ?? ''}` : `warning: ${outcome.error?.message ?? `could not open ${outcome.url}`}`
+}
+
 const codeAndMessage = (err: { code: ErrorCode, message: string }): { code: ErrorCode, message: string } => ({ code: err.code, message: err.message })

@@ -14,7 +14,7 @@ import { toErrorReport } from './fail.js'
 import { formatBytes, formatPercent } from './format.js'
 import { describeReachability, explainNoPeers } from './no-peers.js'
 import { guardedStderr, outputs, writeErr, writeOut } from './output.js'
-import type { PlayerOutcome } from './player.js'
+import { type PlayerOutcome, playerLine } from './player.js'
 import { jsonLine, printable } from './printable.js'
 import { colourEnabled } from './view/colour.js'
 import { renderContentLine, renderStatusLine } from './view/plain.js'
@@ -184,8 +184,7 @@ export class Reporter {
    *  a warning that leaves the stream running (open the URL by hand). */
   player (outcome: PlayerOutcome): void {
     this.event('player', { ...outcome })
-    if (outcome.started) this.say(`opened ${outcome.file} in ${outcome.player ?? ''}`)
-    else this.say(`warning: ${outcome.error?.message ?? `could not open ${outcome.url}`}`)
+    this.say(playerLine(outcome))
   }
 
   /** The download is complete: `done` for programs, the path for --quiet; when the command
