@@ -1,16 +1,16 @@
 // The process-level object (libtorrent's "session"): owns one HyperDHT and one Hyperswarm,
 // joins each share's discovery topic, and hands every connection to the sessions.
 
-import DHT from 'hyperdht'
-import Hyperswarm from 'hyperswarm'
+import type Hyperswarm from 'hyperswarm'
 import type { PeerDiscovery, SecretStream } from 'hyperswarm'
-import { MAX_PARALLEL_DIALS, MAX_PEERS, PROGRESS_INTERVAL_MS } from './constants.js'
-import { type BitswarmError, bootstrapUnreachable, closed, timedOut } from './errors.js'
+import { MAX_PEERS, PROGRESS_INTERVAL_MS } from './constants.js'
+import { type BitswarmError, bootstrapUnreachable, closed } from './errors.js'
+import { metadataWithin, METADATA_ONLY_STORAGE } from './metadata-only.js'
+import { cacheDownload } from './metadata/cache-download.js'
 import { parseLink } from './metadata/link.js'
 import type { Metadata } from './metadata/metadata.js'
-import { createMetadata, walkShare } from './metadata/create.js'
+import { createMetadata } from './metadata/create.js'
 import { defaultCacheDir, MetadataCache } from './metadata/metadata-cache.js'
-import { choosePieceSize } from './metadata/piece-size.js'
 import { throttleProgress } from './piece-hashing.js'
 import { BanList } from './session/ban-list.js'
 import { Session, type StorageProvider, type TransferLimits } from './session/session.js'
@@ -18,13 +18,13 @@ import { downloadStorage, shareStorage } from './session/storage-providers.js'
 import { TokenBucket } from './token-bucket.js'
 import { TypedEmitter } from './typed-emitter.js'
 import { formatAddress } from './network/bootstrap-address.js'
+import { createNodeSwarm } from './network/node-swarm.js'
 import { PeerDialer } from './network/peer-dialer.js'
 import { natKind, type NatKind, probeReachability } from './network/reachability.js'
 import { keepLookingForPeers } from './network/lookup-refresh.js'
-import { joinTopic } from './network/topic-join.js'
-import { chooseRelay, findRelays, RelayService } from './network/relay.js'
-import { connectionRoute } from './network/route.js'
-import type { Peer } from './session/peer.js'
+import { foundUnderTopic, joinTopic } from './network/topic-join.js'
+import { chooseRelay, findRelays, relayCandidates, RelayService } from './network/relay.js'
+import { connectionRoute, routeFacts } from './network/route.js'
 import type { SelectionRules } from './selection/file-selection.js'
 import { WireChannel } from './wire/channel.js'
 import { HANDSHAKE_FLAGS } from './wire/handshake.js'
@@ -57,22 +57,12 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   constructor (opts: NodeOptions = {}) {
     super()
     this.opts = opts
-    const dht = new DHT({
-      ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap.map(formatAddress) } : {}),
-      ...(opts.host !== undefined ? { host: opts.host } : {}),
-      ...firewallOverride(opts.firewalled)
-    })
-    this.swarm = new Hyperswarm({
-      dht,
-      maxPeers: opts.maxPeers ?? MAX_PEERS,
-      maxParallel: MAX_PARALLEL_DIALS,
-      // true refuses the connection (hyperswarm then bans the key from its own dials too).
-      firewall: (key: Buffer, payload: unknown) => {
+    this.swarm = createNodeSwarm(opts, {
+      firewall: (key, payload) => {
         if (payload !== null) this.inboundAttempts++ // null: one of our own dials
         return this.bans.isBanned(key.toString('hex'))
       },
-      relayThrough: (force: boolean) => chooseRelay(force, this.nat, this.relayCandidates()),
-      ...(opts.backoffs !== undefined ? { backoffs: opts.backoffs, jitter: 0 } : {})
+      relayThrough: (force) => chooseRelay(force, this.nat, this.relayCandidates())
     })
     this.swarm.on('connection', (conn: SecretStream) => this.onConnection(conn))
     // A ban ends the peer's connection at once, whichever share it was caught on.
@@ -129,7 +119,9 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   /** Fetches a share known by its link (or info hash) into `outDir`. */
   async get (link: string | Buffer, opts: GetOptions): Promise<Session> {
     const infoHash = typeof link === 'string' ? parseLink(link).infoHash : link
-    const storage = downloadStorage(opts.outDir, opts.force === true, async (path, meta) => await this.rememberDownload(path, meta), opts.naming)
+    // A completed download is cached as if hashed here: sharing its files later is instant.
+    const onComplete = async (path: string, meta: Metadata): Promise<void> => { if (this.cache !== null) await cacheDownload(this.cache, path, meta) }
+    const storage = downloadStorage(opts.outDir, opts.force === true, onComplete, opts.naming)
     return await this.addSession(infoHash, undefined, storage, { ...(opts.selection !== undefined ? { selection: opts.selection } : {}) })
   }
 
@@ -139,9 +131,9 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
   async fetchMetadata (link: string | Buffer, { timeoutMs }: { timeoutMs: number }): Promise<Metadata> {
     const infoHash = typeof link === 'string' ? parseLink(link).infoHash : link
     // A share this node already has (seeded or fetched) answers from its own session.
-    const session = this.byInfoHash.get(infoHash.toString('hex')) ?? await this.addSession(infoHash, undefined, METADATA_ONLY, { metadataOnly: true })
+    const session = this.byInfoHash.get(infoHash.toString('hex')) ?? await this.addSession(infoHash, undefined, METADATA_ONLY_STORAGE, { metadataOnly: true })
     try {
-      return await metadataOf(session, timeoutMs)
+      return await metadataWithin(session, timeoutMs)
     } finally {
       if (session.metadataOnly) await this.remove(infoHash)
     }
@@ -209,7 +201,7 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
       ...(this.opts.uploadSlots !== undefined ? { uploadSlots: this.opts.uploadSlots } : {}),
       network: {
         flags: () => this.handshakeFlags(),
-        routeOf: (peer) => this.routeOf(peer),
+        routeOf: (peer) => connectionRoute(peer.wire.stream, routeFacts(this.nat === 'open', peer.flags)),
         onPeersLearned: (keys) => this.dialer.dial(keys)
       },
       ...(meta !== undefined ? { metadata: meta } : {}),
@@ -237,33 +229,10 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     return session
   }
 
-  /** A complete download is content this node has hashed, in effect: its metadata goes in
-   *  the cache under the folder's files as they are now, so sharing that folder later gives
-   *  the same link at once. Under the automatic piece size's key when it is that size, and
-   *  under its own (`--piece-size`) in any case. Only for a whole share (not a selection).
-   *  Best effort. */
-  private async rememberDownload (path: string, meta: Metadata): Promise<void> {
-    if (this.cache === null) return
-    try {
-      const layout = await walkShare(path)
-      if (layout.skipped.length > 0) return
-      if (meta.pieceSize === choosePieceSize(meta.totalBytes)) await this.cache.store(layout, undefined, meta)
-      await this.cache.store(layout, meta.pieceSize, meta)
-    } catch {
-      // Not cached: sharing it hashes it, as for any other folder.
-    }
-  }
-
   /** Says what a lookup that left the session alone found, and whether the network answers. */
   private async reportLookup (session: Session, attempt: number): Promise<void> {
     if (session.peers.size > 0 || this.closing !== null) return
-    let found = 0
-    let banned = 0
-    for (const info of this.swarm.peers.values()) {
-      if (!info.topics.some((topic) => topic.equals(session.discoveryKey))) continue
-      found++
-      if (this.bans.isBanned(info.publicKey.toString('hex'))) banned++
-    }
+    const { found, banned } = foundUnderTopic(this.swarm.peers.values(), session.discoveryKey, (id) => this.bans.isBanned(id))
     this.emit('lookup', {
       topic: session.discoveryKey.toString('hex'),
       attempt,
@@ -309,24 +278,8 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     return (this.nat === 'open' ? HANDSHAKE_FLAGS.reachable : 0) | (this.relay !== null ? HANDSHAKE_FLAGS.relay : 0)
   }
 
-  private routeOf (peer: Peer): ReturnType<typeof connectionRoute> {
-    return connectionRoute(peer.wire.stream, {
-      localOpen: this.nat === 'open',
-      remoteOpen: (peer.flags & HANDSHAKE_FLAGS.reachable) !== 0,
-      remoteRelays: (peer.flags & HANDSHAKE_FLAGS.relay) !== 0
-    })
-  }
-
-  /** Peers of any share that offer relaying and that we reach without a relay; else the
-   *  private network's own relays. */
   private relayCandidates (): Buffer[] {
-    const keys = new Map<string, Buffer>()
-    for (const session of this.byInfoHash.values()) {
-      for (const peer of session.peers.values()) {
-        if ((peer.flags & HANDSHAKE_FLAGS.relay) !== 0 && peer.route !== 'relayed') keys.set(peer.id, peer.key)
-      }
-    }
-    return keys.size > 0 ? [...keys.values()] : this.networkRelays
+    return relayCandidates([...this.byInfoHash.values()].flatMap((session) => [...session.peers.values()]), this.networkRelays)
   }
 
   private async shutdown (): Promise<void> {
@@ -338,37 +291,4 @@ export class BitswarmNode extends TypedEmitter<NodeEvents> {
     // Destroying the swarm destroys the DHT we gave it.
     await this.swarm.destroy()
   }
-}
-
-/** The session's metadata once it has arrived; ERR_TIMEOUT after `timeoutMs`. */
-async function metadataOf (session: Session, timeoutMs: number): Promise<Metadata> {
-  if (session.meta !== null) return session.meta
-  let timer: NodeJS.Timeout | undefined
-  const cleanup: Array<() => void> = []
-  try {
-    return await new Promise<Metadata>((resolve, reject) => {
-      const onMetadata = (): void => resolve(session.meta!)
-      const onError = (err: unknown): void => reject(err)
-      session.on('metadata', onMetadata)
-      session.on('error', onError)
-      cleanup.push(() => session.off('metadata', onMetadata), () => session.off('error', onError))
-      timer = setTimeout(() => reject(timedOut(`no peer sent the metadata within ${timeoutMs / 1000} s`)), timeoutMs)
-    })
-  } finally {
-    clearTimeout(timer)
-    for (const off of cleanup) off()
-  }
-}
-
-/** Storage for a session that only fetches the metadata: never opened. */
-const METADATA_ONLY: StorageProvider = {
-  open: async () => { throw new Error('a metadata-only session opens no storage') },
-  finalize: async () => { throw new Error('a metadata-only session has nothing to finalize') }
-}
-
-/** DHT options for an explicit --firewalled / --no-firewalled; none when the DHT is to find
- *  out itself. Forced firewalled also stops dht-rpc from probing and changing its mind. */
-function firewallOverride (firewalled: boolean | undefined): { firewalled?: boolean, quickFirewall?: boolean, ephemeral?: boolean } {
-  if (firewalled === undefined) return {}
-  return firewalled ? { firewalled: true, quickFirewall: false, ephemeral: true } : { firewalled: false }
 }

@@ -4,7 +4,7 @@
 
 import { resolve } from 'node:path'
 import { callDaemon, followDaemon } from '../daemon/api-client.js'
-import type { ShareRow } from '../daemon/daemon.js'
+import type { ShareRow } from '../daemon/share-row.js'
 import type { ShareStream } from '../daemon/daemon-streams.js'
 import type { SeedLimits } from '../daemon/seed-limits.js'
 import { openStateDir, stateDirOf, statePaths } from '../daemon/state-dir.js'

@@ -1,68 +1,37 @@
-// Renders a session's events: JSON lines for programs (--json), the live terminal view for
-// people at a terminal, plain status lines for logs and CI, next to nothing with --quiet.
-// It only listens: every output is worked out from the events folded into a ViewState.
+// Renders a session's events in the command's output mode (output-mode.ts): routes each
+// event of the node and of the watched session to what that mode shows of it. It only
+// listens: every output is worked out from the events folded into a ViewState.
 
-import { PROGRESS_INTERVAL_MS } from '../constants.js'
 import type { BitswarmNode, LookupReport } from '../node.js'
 import { replayEvents, VIEW_EVENTS } from '../session/event-replay.js'
 import type { Session } from '../session/session.js'
-import type { PeerStats, SessionStats } from '../session/events.js'
 import type { Listener, TypedEmitter } from '../typed-emitter.js'
 import type { HashProgress } from '../piece-hashing.js'
-import { ChangeGate, peersChanged, progressChanged, type ProgressFigures } from './change-gate.js'
 import { toErrorReport } from './fail.js'
 import { formatBytes, formatPercent } from './format.js'
+import { JsonEvents } from './json-events.js'
 import { describeReachability, explainNoPeers } from './no-peers.js'
 import { guardedStderr, outputs, writeErr, writeOut } from './output.js'
+import { chooseMode, type ModeOptions, type OutputMode } from './output-mode.js'
 import { type PlayerOutcome, playerLine } from './player.js'
 import { jsonLine, printable } from './printable.js'
+import { skippedReport } from './skipped-report.js'
 import { colourEnabled } from './view/colour.js'
 import { renderContentLine, renderStatusLine } from './view/plain.js'
 import { renderScreen, usableWidth } from './view/screen.js'
-import { createViewState, type Ending, etaSeconds, reduce, resumedNotice, type Role, type StreamShown, type ViewEvent, type ViewState } from './view/state.js'
+import { createViewState, type Ending, reduce, resumedNotice, type Role, type StreamShown, type ViewEvent, type ViewState } from './view/state.js'
 import { renderSummary, summarize } from './view/summary.js'
 import { TerminalView } from './view/terminal-view.js'
 
 /** Plain status lines when standard error is not a terminal (logs, CI). */
 const PLAIN_STATUS_INTERVAL_MS = 2_000
-/** `peers` JSON events at most once a second (and only when a row changed, or as a heartbeat). */
-const PEERS_EVENT_INTERVAL_MS = 1_000
 /** Lookups reported in plain mode: the third, then every tenth. */
 const LOOKUP_REPORTED = (attempt: number): boolean => attempt === 3 || attempt % 10 === 0
 
-/** Skipped entries named in a warning line, and listed in the JSON event. */
-const SKIPPED_SHOWN = 5
-const SKIPPED_LISTED = 100
-
-function describeSkipped (links: number, special: number): string {
-  const parts: string[] = []
-  if (links > 0) parts.push(`${links} symbolic link${links === 1 ? '' : 's'} (never followed)`)
-  if (special > 0) parts.push(`${special} special file${special === 1 ? '' : 's'}`)
-  return parts.join(' and ')
-}
-
-export type OutputMode = 'json' | 'quiet' | 'terminal' | 'plain'
-
-export interface ReporterOptions {
-  json: boolean
-  quiet?: boolean
+export interface ReporterOptions extends ModeOptions {
   role?: Role
-  /** Standard output carries the content itself (`get -o -`): nothing else goes there. */
-  contentOnStdout?: boolean
-  /** Lines, not the live view: one terminal cannot hold the views of several shares. */
-  lines?: boolean
   /** One of several shares of the process: every JSON event names its info hash. */
   infoHash?: string
-}
-
-/** The live view needs a person watching: standard output and standard error both
- *  terminals (it is drawn on standard error, so standard output stays data), or only
- *  standard error when standard output carries the content. */
-export function chooseMode (opts: ReporterOptions, stdoutTTY: boolean, stderrTTY: boolean): OutputMode {
-  if (opts.json) return 'json'
-  if (opts.quiet === true) return 'quiet'
-  if (opts.lines === true) return 'plain'
-  return (stdoutTTY || opts.contentOnStdout === true) && stderrTTY ? 'terminal' : 'plain'
 }
 
 export class Reporter {
@@ -72,14 +41,10 @@ export class Reporter {
   private state: ViewState | null = null
   private session: Session | null = null
   private view: TerminalView | null = null
+  private readonly jsonEvents = new JsonEvents((name, fields) => this.event(name, fields))
   private lastPlainAt = 0
   private lastPlain = ''
-  private readonly progressGate = new ChangeGate<ProgressFigures>(progressChanged, PROGRESS_INTERVAL_MS)
-  private readonly peersGate = new ChangeGate<PeerStats[]>(peersChanged, PEERS_EVENT_INTERVAL_MS)
-  private latestStats: SessionStats | null = null
   private lastHashLine = 0
-  /** Pieces verified since the last `progress` event, for programs drawing a piece map. */
-  private verified: number[] = []
   private stopped = false
   /** Removes every listener this reporter added, so nothing is printed after stop(). */
   private readonly unsubscribers: Array<() => void> = []
@@ -131,10 +96,9 @@ export class Reporter {
       else if (LOOKUP_REPORTED(report.attempt)) this.say(message)
     })
     this.listen(node, 'skipped', ({ entries }) => {
-      const links = entries.filter((e) => e.kind === 'symbolic link').length
-      const message = `skipped ${describeSkipped(links, entries.length - links)}: ${entries.slice(0, SKIPPED_SHOWN).map((e) => e.path.join('/')).join(', ')}${entries.length > SKIPPED_SHOWN ? ', …' : ''}`
-      if (this.mode === 'json') this.event('skipped', { links, special: entries.length - links, paths: entries.slice(0, SKIPPED_LISTED).map((e) => e.path.join('/')), message })
-      else this.say(`warning: ${message}`)
+      const report = skippedReport(entries)
+      if (this.mode === 'json') this.event('skipped', { ...report })
+      else this.say(`warning: ${report.message}`)
     })
     this.listen(node, 'hashing', ({ path, ...progress }) => {
       if (this.mode === 'json') this.event('hashing', { ...progress })
@@ -210,7 +174,7 @@ export class Reporter {
     if (failure !== null) reduce(state, { type: 'end', data: endingOf(failure) })
     const now = Date.now()
     if (this.mode === 'json') {
-      this.writeProgress(true)
+      this.jsonEvents.progress(state, true)
       const { name, path, ...figures } = summarize(state, now)
       this.event('summary', { ...figures, averageDownloadRate: Math.round(figures.averageDownloadRate), averageUploadRate: Math.round(figures.averageUploadRate) })
       return
@@ -234,62 +198,10 @@ export class Reporter {
   private apply (event: ViewEvent): void {
     const state = this.state!
     reduce(state, event)
-    if (this.mode === 'json') this.json(event)
-    else if (this.mode === 'plain') this.plain(event, state)
-  }
-
-  private json (event: ViewEvent): void {
-    const now = Date.now()
-    switch (event.type) {
-      case 'metadata': {
-        const m = event.data
-        this.event('ready', { link: this.state!.link, infoHash: m.infoHash, name: m.name, size: m.totalBytes, pieces: m.pieceCount, pieceSize: m.pieceSize })
-        this.flushAnnounced() // a share is announced before its `ready`: said right after it
-        break
-      }
-      case 'checking': this.event('checking', { ...event.data }); break
-      case 'resumed': this.event('resumed', { ...event.data }); break
-      case 'peer-add': this.event('peer', { id: event.data.id, connected: true }); break
-      case 'peer-remove': this.event('peer', { id: event.data.id, connected: false, reason: event.data.reason }); break
-      case 'warning': this.event('warning', { ...event.data }); break
-      case 'piece-verified': this.verified.push(event.data.piece); break
-      case 'stats':
-        this.latestStats = event.data
-        this.writeProgress(false)
-        break
-      case 'peer-stats':
-        if (this.peersGate.admit(event.data, now)) this.event('peers', { peers: event.data })
-        break
-      case 'reader': this.event('reader', { ...event.data }); break
-      case 'done': this.writeProgress(true); break
-      default: break
-    }
-  }
-
-  /** The latest stats as a `progress` event when they changed (or as a heartbeat); `final`:
-   *  the last one, written whenever it says something new. */
-  private writeProgress (final: boolean): void {
-    const stats = this.latestStats
-    if (stats === null) return
-    const eta = etaSeconds(this.state!)
-    const figures: ProgressFigures = {
-      have: stats.have,
-      pieces: stats.pieceCount,
-      downloaded: stats.downloaded,
-      uploaded: stats.uploaded,
-      downloadRate: Math.round(stats.downloadRate),
-      uploadRate: Math.round(stats.uploadRate),
-      peers: stats.peers,
-      hashFailures: stats.hashFailures,
-      eta: eta === null ? null : Math.ceil(eta),
-      verified: [...this.verified],
-      partial: stats.partial,
-      ...(stats.selected !== null ? { selected: stats.selected } : {})
-    }
-    const now = Date.now()
-    if (!(final ? this.progressGate.admitFinal(figures, now) : this.progressGate.admit(figures, now))) return
-    this.verified = []
-    this.event('progress', { ...figures })
+    if (this.mode === 'json') {
+      this.jsonEvents.apply(event, state)
+      if (event.type === 'metadata') this.flushAnnounced() // a share is announced before its `ready`: said right after it
+    } else if (this.mode === 'plain') this.plain(event, state)
   }
 
   private plain (event: ViewEvent, state: ViewState): void {

@@ -8,13 +8,15 @@ import { PARTIAL_SUFFIX, PARTS_SUFFIX, RESUME_JOURNAL_SUFFIX, RESUME_RECORD_SUFF
 import { invalidOption } from '../errors.js'
 import { BitswarmNode, type NodeOptions } from '../node.js'
 import { forEachLimited } from '../storage/concurrent.js'
-import { replayEvents, type SessionEvent, VIEW_EVENTS } from '../session/event-replay.js'
+import type { SessionEvent } from '../session/event-replay.js'
 import type { Session } from '../session/session.js'
 import { DaemonStreams, notStreamable, type ShareStream } from './daemon-streams.js'
+import { followSession } from './follow.js'
 import { acquireLock } from './lock.js'
 import { findShare, loadRegistry, saveRegistry, type ShareEntry } from './registry.js'
 import { type ApiServer, startApiServer } from './api-server.js'
 import { limitsFor, seedLimitReached, type SeedLimits } from './seed-limits.js'
+import { type ShareRow, shareRow } from './share-row.js'
 import type { StatePaths } from './state-dir.js'
 
 /** Shares brought back at once at start. */
@@ -30,23 +32,6 @@ export interface DaemonOptions {
   limits?: SeedLimits
   /** The port its shares are streamed on (`play`), on 127.0.0.1; 0 or absent: any free one. */
   streamPort?: number
-}
-
-/** One row of `bitswarm ls`. */
-export interface ShareRow {
-  id: string
-  name: string | null
-  kind: ShareEntry['kind']
-  path: string
-  size: number
-  have: number
-  pieces: number
-  downloadRate: number
-  uploadRate: number
-  peers: number
-  state: string
-  /** Bytes this daemon hashed for the share since it started (0: it came from the cache). */
-  hashedBytes: number
 }
 
 export class Daemon {
@@ -102,24 +87,11 @@ export class Daemon {
   }
 
   list (): ShareRow[] {
-    return this.entries.map((entry) => {
-      const session = this.sessions.get(entry.id) ?? null
-      const stats = session?.stats() ?? null
-      return {
-        id: entry.id,
-        name: session?.meta?.name ?? entry.name ?? null,
-        kind: entry.kind,
-        path: entry.path,
-        size: stats?.totalBytes ?? entry.size ?? 0,
-        have: stats?.have ?? (entry.finished === true ? 1 : 0),
-        pieces: stats?.pieceCount ?? (entry.finished === true ? 1 : 0),
-        downloadRate: Math.round(stats?.downloadRate ?? 0),
-        uploadRate: Math.round(stats?.uploadRate ?? 0),
-        peers: stats?.peers ?? 0,
-        state: entry.finished === true ? 'finished' : entry.paused ? 'paused' : session?.status ?? 'stopped',
-        hashedBytes: entry.kind === 'seed' ? this.hashed.get(resolve(entry.path)) ?? 0 : 0
-      }
-    })
+    return this.entries.map((entry) => this.row(entry))
+  }
+
+  private row (entry: ShareEntry): ShareRow {
+    return shareRow(entry, this.sessions.get(entry.id) ?? null, this.hashed)
   }
 
   async add (request: { link?: string, path?: string, output?: string, limits?: SeedLimits }): Promise<ShareRow> {
@@ -142,12 +114,12 @@ export class Daemon {
     if (existing !== undefined) {
       if (existing.paused || existing.finished === true) await this.node.remove(existing.id) // it stays as it was
       else this.watch(existing, session)
-      return this.list().find((row) => row.id === existing.id)!
+      return this.row(existing)
     }
     this.entries.push(entry)
     await this.save()
     this.watch(entry, session)
-    return this.list().find((row) => row.id === entry.id)!
+    return this.row(entry)
   }
 
   /** Forgets a share; with `deleteData`, also deletes the files the daemon downloaded for it
@@ -177,7 +149,7 @@ export class Daemon {
       await this.save()
       await this.stopSession(entry, `paused (\`bitswarm resume ${entry.id.slice(0, 8)}\` serves it again)`)
     }
-    return this.list().find((row) => row.id === entry.id)!
+    return this.row(entry)
   }
 
   async resume (prefix: string): Promise<ShareRow> {
@@ -187,7 +159,7 @@ export class Daemon {
       await this.save()
       if (entry.finished !== true) await this.run(entry)
     }
-    return this.list().find((row) => row.id === entry.id)!
+    return this.row(entry)
   }
 
   /** Serves the share over HTTP while it downloads (`play`), `file` fetched first. */
@@ -206,19 +178,7 @@ export class Daemon {
       end() // paused, finished or stopped: nothing happens to follow
       return () => {}
     }
-    for (const event of replayEvents(session)) send(event)
-    const listeners = VIEW_EVENTS.map((type) => {
-      const listener = (data: unknown): void => send({ type, data } as SessionEvent)
-      session.on(type, listener as never)
-      return () => session.off(type, listener as never)
-    })
-    const onClose = (): void => { stop(); end() }
-    const stop = (): void => {
-      for (const off of listeners) off()
-      session.off('close', onClose)
-    }
-    session.once('close', onClose)
-    return stop
+    return followSession(session, send, end)
   }
 
   /** Holds each seeding share against its limits; one that reached them stops, 'finished'. */

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto'
 import type DHT from 'hyperdht'
 import type { SecretStream } from 'hyperswarm'
 import type { NatKind } from './reachability.js'
+import type { Peer } from '../session/peer.js'
+import { HANDSHAKE_FLAGS } from '../wire/handshake.js'
 import { MAX_INFRASTRUCTURE_RELAYS, RELAY_LOOKUP_TIMEOUT_MS } from '../constants.js'
 
 /** The DHT topic a private network's relays (run by `bitswarm bootstrap`) announce under:
@@ -67,4 +69,14 @@ export function chooseRelay (force: boolean, nat: NatKind, candidates: Buffer[])
   if (!force && nat !== 'random') return null
   if (candidates.length === 0) return null
   return candidates[Math.floor(Math.random() * candidates.length)]!
+}
+
+/** The relays a connection attempt may use: the peers (of any share) that offer relaying and
+ *  that we reach without a relay, each once; else `fallback`, the private network's own. */
+export function relayCandidates (peers: Iterable<Pick<Peer, 'id' | 'key' | 'flags' | 'route'>>, fallback: Buffer[]): Buffer[] {
+  const keys = new Map<string, Buffer>()
+  for (const peer of peers) {
+    if ((peer.flags & HANDSHAKE_FLAGS.relay) !== 0 && peer.route !== 'relayed') keys.set(peer.id, peer.key)
+  }
+  return keys.size > 0 ? [...keys.values()] : fallback
 }

@@ -4,6 +4,7 @@
 
 import type { SecretStream, UdxStream } from 'hyperswarm'
 import type { ConnectionRoute } from '../session/events.js'
+import { HANDSHAKE_FLAGS } from '../wire/handshake.js'
 import { onLocalSubnet } from './reachability.js'
 
 export interface RouteFacts {
@@ -32,4 +33,13 @@ function sharesAddress (raw: UdxStream): boolean {
     if (other !== raw && other.remoteHost === raw.remoteHost && other.remotePort === raw.remotePort) return true
   }
   return false
+}
+
+/** The facts about a connection that come from the handshake: the remote's `flags`. */
+export function routeFacts (localOpen: boolean, remoteFlags: number): RouteFacts {
+  return {
+    localOpen,
+    remoteOpen: (remoteFlags & HANDSHAKE_FLAGS.reachable) !== 0,
+    remoteRelays: (remoteFlags & HANDSHAKE_FLAGS.relay) !== 0
+  }
 }

@@ -5,7 +5,7 @@
 // flags destroys its running lookup, so the upgrade waits until the first lookup is done.
 
 import type Hyperswarm from 'hyperswarm'
-import type { PeerDiscovery } from 'hyperswarm'
+import type { PeerDiscovery, PeerInfo } from 'hyperswarm'
 
 export interface TopicJoin {
   discovery: PeerDiscovery
@@ -35,4 +35,16 @@ export function joinTopic (swarm: Hyperswarm, topic: Buffer, announceAfter: Prom
     .then(async () => { await discovery.refresh({ server: true, client: true }) })
     .then(() => true, () => false)
   return { discovery, looked, announced }
+}
+
+/** How many peers the lookups found under `topic`, and how many of those are banned. */
+export function foundUnderTopic (peers: Iterable<Pick<PeerInfo, 'publicKey' | 'topics'>>, topic: Buffer, isBanned: (id: string) => boolean): { found: number, banned: number } {
+  let found = 0
+  let banned = 0
+  for (const info of peers) {
+    if (!info.topics.some((t) => t.equals(topic))) continue
+    found++
+    if (isBanned(info.publicKey.toString('hex'))) banned++
+  }
+  return { found, banned }
 }

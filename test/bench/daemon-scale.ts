@@ -7,7 +7,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { callDaemon } from '../../src/daemon/api-client.js'
-import type { ShareRow } from '../../src/daemon/daemon.js'
+import type { ShareRow } from '../../src/daemon/share-row.js'
 import { statePaths } from '../../src/daemon/state-dir.js'
 import { forEachLimited } from '../../src/storage/concurrent.js'
 import { BITSWARM, startProcess, stopByPid } from './processes.js'

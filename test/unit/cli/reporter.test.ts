@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { chooseMode, Reporter } from '../../../src/cli/reporter.js'
+import { Reporter } from '../../../src/cli/reporter.js'
 import { timedOut } from '../../../src/errors.js'
 import type { SessionEvents } from '../../../src/session/events.js'
 import type { Session } from '../../../src/session/session.js'
@@ -20,16 +20,6 @@ class FakeSession extends TypedEmitter<SessionEvents> {
     this.emit(event, payload)
   }
 }
-
-describe('output mode', () => {
-  it('draws the view only when standard output and standard error are both terminals', () => {
-    expect(chooseMode({ json: false }, true, true)).toBe('terminal')
-    expect(chooseMode({ json: false }, false, true)).toBe('plain')
-    expect(chooseMode({ json: false }, true, false)).toBe('plain')
-    expect(chooseMode({ json: false, quiet: true }, true, true)).toBe('quiet')
-    expect(chooseMode({ json: true, quiet: true }, true, true)).toBe('json')
-  })
-})
 
 describe('JSON events', () => {
   const lines = captureJsonLines()

@@ -1,9 +1,10 @@
 import type { SecretStream } from 'hyperswarm'
 import { networkInterfaces } from 'node:os'
 import { describe, expect, it } from 'vitest'
-import { chooseRelay } from '../../../src/network/relay.js'
+import { chooseRelay, relayCandidates } from '../../../src/network/relay.js'
 import { onLocalSubnet } from '../../../src/network/reachability.js'
-import { connectionRoute } from '../../../src/network/route.js'
+import { connectionRoute, routeFacts } from '../../../src/network/route.js'
+import { HANDSHAKE_FLAGS } from '../../../src/wire/handshake.js'
 
 interface FakeStream { rtt: number, remoteHost: string | null, remotePort: number, socket: { streams: Set<FakeStream> } }
 
@@ -29,6 +30,37 @@ describe('chooseRelay', () => {
     expect(relays).toContainEqual(chooseRelay(true, 'consistent', relays))
     expect(relays).toContainEqual(chooseRelay(false, 'random', relays))
     expect(chooseRelay(true, 'random', [])).toBeNull()
+  })
+})
+
+describe('relayCandidates', () => {
+  const key = (n: number): Buffer => Buffer.alloc(32, n)
+  const peer = (n: number, flags: number, route: 'direct' | 'holepunched' | 'relayed' = 'direct'): { id: string, key: Buffer, flags: number, route: typeof route } =>
+    ({ id: key(n).toString('hex'), key: key(n), flags, route })
+  const network = [key(9)]
+
+  it('offers the peers that relay and that we reach without a relay, each once (a peer of two shares)', () => {
+    const peers = [
+      peer(1, HANDSHAKE_FLAGS.relay | HANDSHAKE_FLAGS.reachable),
+      peer(2, HANDSHAKE_FLAGS.reachable), // reachable, but relays for nobody
+      peer(3, HANDSHAKE_FLAGS.relay, 'relayed'), // reached through a relay itself
+      peer(4, HANDSHAKE_FLAGS.relay, 'holepunched'),
+      peer(1, HANDSHAKE_FLAGS.relay | HANDSHAKE_FLAGS.reachable)
+    ]
+    expect(relayCandidates(peers, network)).toEqual([key(1), key(4)])
+  })
+
+  it('falls back on the private network\'s relays when no peer relays', () => {
+    expect(relayCandidates([peer(2, HANDSHAKE_FLAGS.reachable)], network)).toBe(network)
+    expect(relayCandidates([], [])).toEqual([])
+  })
+})
+
+describe('routeFacts', () => {
+  it('reads the remote\'s reachability and relaying from its handshake flags', () => {
+    expect(routeFacts(true, 0)).toEqual({ localOpen: true, remoteOpen: false, remoteRelays: false })
+    expect(routeFacts(false, HANDSHAKE_FLAGS.reachable)).toEqual({ localOpen: false, remoteOpen: true, remoteRelays: false })
+    expect(routeFacts(false, HANDSHAKE_FLAGS.relay | HANDSHAKE_FLAGS.metadata)).toEqual({ localOpen: false, remoteOpen: false, remoteRelays: true })
   })
 })
 
