@@ -1,6 +1,6 @@
 // Fetches the pieces a session lacks: keeps requests in flight with every peer that
 // unchokes us (as many as its measured rate needs, within the node's download limit),
-// assembles blocks into whole pieces, verifies each against its hash and writes it. Policy
+// and hands what arrives to the PieceIntake, which verifies and writes whole pieces. Policy
 // (which block next, endgame duplicates) is the PiecePicker's; this file carries it out.
 
 import type { Bitfield } from '../bitfield.js'
@@ -11,15 +11,12 @@ import {
 import type { Metadata } from '../metadata/metadata.js'
 import { PiecePicker } from '../picker/piece-picker.js'
 import { requestWindowBytes } from '../request-window.js'
-import { isWriteStall } from '../storage/fs-errors.js'
-import type { PieceData, PieceStorage } from '../storage/storage.js'
+import type { PieceStorage } from '../storage/storage.js'
 import type { TokenBucket } from '../token-bucket.js'
 import type { BlockRange } from '../types.js'
 import type { Block } from '../wire/messages.js'
 import type { Peer } from './peer.js'
-import { PieceBuffer } from './piece-buffer.js'
-import { SmartBan } from './smart-ban.js'
-import { StalledWrites } from './stalled-writes.js'
+import { PieceIntake } from './piece-intake.js'
 import { UrgentWithdrawals } from './urgent-withdrawals.js'
 
 export interface DownloaderHooks {
@@ -45,8 +42,7 @@ export class Downloader {
   private readonly storage: PieceStorage
   private readonly hooks: DownloaderHooks
   private readonly picker: PiecePicker
-  private readonly buffers = new Map<number, PieceBuffer>()
-  private readonly smartBan = new SmartBan()
+  private readonly intake: PieceIntake
   private readonly limit: TokenBucket
   /** A request unanswered this long goes to another peer (REQUEST_TIMEOUT_MS). */
   private readonly requestTimeoutMs: number
@@ -54,13 +50,8 @@ export class Downloader {
   private limitTimer: NodeJS.Timeout | null = null
   private stopped = false
   private readonly withdrawals: UrgentWithdrawals
-  private readonly stalledWrites: StalledWrites
-  hashFailures = 0
   /** Payload bytes received in this run. */
   downloaded = 0
-  /** Of those, bytes of pieces that failed their hash and were thrown away: received, but no
-   *  progress. */
-  wasted = 0
 
   constructor (meta: Metadata, storage: PieceStorage, have: Bitfield, limit: TokenBucket, requestTimeoutMs: number, hooks: DownloaderHooks, priorities: Uint8Array | null = null) {
     this.meta = meta
@@ -83,17 +74,22 @@ export class Downloader {
       peers: () => this.hooks.peers(),
       withdraw: (peer, requests) => this.withdraw(peer, requests)
     })
-    this.stalledWrites = new StalledWrites({
-      write: async (piece, data) => await this.storage.writePiece(piece, data),
-      onWritten: ({ piece, from }) => this.onWritten(piece, from),
-      onCleared: () => this.fillAll(),
-      onFatal: (err) => this.hooks.onStorageError(err),
-      isStall: isWriteStall
+    this.intake = new PieceIntake(meta, storage, BLOCK_BYTES, {
+      onStored: (piece, from) => this.onStored(piece, from),
+      onFailed: (piece, from, blamed) => this.onPieceFailed(piece, from, blamed),
+      onLiarsFound: (piece, liars) => this.hooks.onLiarsFound(piece, liars),
+      onWriteStalled: (err) => this.onWriteStalled(err),
+      onStallCleared: () => this.fillAll(),
+      onStorageError: (err) => this.hooks.onStorageError(err)
     })
   }
 
   /** Whether the disk refused pieces that still wait in memory (nothing is requested). */
-  get stalled (): boolean { return this.stalledWrites.stalled }
+  get stalled (): boolean { return this.intake.stalled }
+
+  /** Pieces that failed their hash in this run, and their bytes (received, but no progress). */
+  get hashFailures (): number { return this.intake.hashFailures }
+  get wasted (): number { return this.intake.wasted }
 
   /** Every selected piece is held (every piece, without a selection). */
   get complete (): boolean { return this.picker.lacking === 0 }
@@ -143,7 +139,7 @@ export class Downloader {
   /** The session is closing: no more requests, no pending timer. */
   stop (): void {
     this.stopped = true
-    this.stalledWrites.stop()
+    this.intake.stop()
     if (this.limitTimer !== null) clearTimeout(this.limitTimer)
     this.limitTimer = null
   }
@@ -237,7 +233,7 @@ export class Downloader {
     const dropped: number[] = []
     for (const piece of pieces) {
       if (!this.picker.abandon(piece)) continue
-      this.buffers.delete(piece)
+      this.intake.drop(piece)
       dropped.push(piece)
     }
     if (dropped.length === 0) return dropped
@@ -320,57 +316,28 @@ export class Downloader {
   }
 
   private store (peer: Peer, block: Block): void {
-    let buffer = this.buffers.get(block.piece)
-    if (buffer === undefined) {
-      buffer = new PieceBuffer(block.piece, this.meta.pieceLength(block.piece), BLOCK_BYTES)
-      this.buffers.set(block.piece, buffer)
-    }
-    buffer.add(block.offset, block.data, peer.id)
+    this.intake.add(block.piece, block.offset, block.data, peer.id)
     peer.download.add(block.data.byteLength)
     this.downloaded += block.data.byteLength
-    if (this.picker.onBlockReceived(block.piece, block.offset)) this.finishPiece(buffer)
+    if (this.picker.onBlockReceived(block.piece, block.offset)) this.intake.finish(block.piece)
   }
 
-  private finishPiece (buffer: PieceBuffer): void {
-    const piece = buffer.piece
-    this.buffers.delete(piece)
-    const from = buffer.contributors
-    if (!this.meta.matchesPieceHash(piece, buffer.digest())) {
-      // Discarded: never written, never announced; fetched again, from one peer.
-      this.hashFailures++
-      this.wasted += buffer.length
-      const blamed = this.smartBan.onFailed(piece, buffer.sources())
-      this.picker.onPieceFailed(piece, from)
-      this.hooks.onPieceFailed(piece, from, blamed)
-      this.fillAll()
-      return
-    }
-    if (this.smartBan.remembers(piece)) {
-      const liars = this.smartBan.onVerified(piece, buffer.blockDigests())
-      if (liars.length > 0) this.hooks.onLiarsFound(piece, liars)
-    }
-    const data = buffer.chunks()
-    this.storage.writePiece(piece, data).then(() => this.onWritten(piece, from), (err) => this.onWriteFailed(piece, data, from, err))
+  /** Discarded: never written, never announced; fetched again, from one peer. */
+  private onPieceFailed (piece: number, from: string[], blamed: string[]): void {
+    this.picker.onPieceFailed(piece, from)
+    this.hooks.onPieceFailed(piece, from, blamed)
+    this.fillAll()
   }
 
-  private onWritten (piece: number, from: string[]): void {
+  private onStored (piece: number, from: string[]): void {
     this.picker.onPieceVerified(piece)
     if (!this.have.set(piece)) return
     this.onPieceHeld(piece, from)
     this.hooks.onPieceVerified(piece, from.length === 1 ? from[0]! : null)
   }
 
-  /** A full disk or an I/O error: the piece waits in memory, every request is withdrawn at
-   *  once, and the session says why. Anything else stops the session. */
-  private onWriteFailed (piece: number, data: PieceData, from: string[], err: unknown): void {
-    if (this.stopped) return
-    if (!isWriteStall(err)) {
-      this.hooks.onStorageError(err)
-      return
-    }
-    const first = !this.stalled
-    this.stalledWrites.add({ piece, data, from })
-    if (!first) return
+  /** The disk refused a piece: every request is withdrawn at once, and the session says why. */
+  private onWriteStalled (err: unknown): void {
     for (const peer of this.hooks.peers()) this.withdrawAll(peer)
     this.hooks.onWriteStalled(err)
   }
