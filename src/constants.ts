@@ -233,6 +233,11 @@ export const UPLOAD_SLOTS = 4
  *  fresh key floods while choked and is dropped first, while an honest newcomer waits at most
  *  this long instead of the rest of the round. */
 export const NEWCOMER_PROBATION_MS = 400
+/** A slot holder that has asked for nothing this long since its unchoke or its last request
+ *  yields the slot to a peer waiting for one (src/session/choking.ts): a peer downloading
+ *  from us keeps requests queued here all the time, so half a second of silence means what
+ *  it lacks of ours is on its way from others. */
+export const IDLE_SLOT_MS = 500
 /** The optimistic unchoke moves to another peer every this many rechoke rounds. */
 export const OPTIMISTIC_UNCHOKE_ROUNDS = 3
 /** While seeding, a peer keeps a slot this many rounds while others wait, then yields. */

@@ -56,7 +56,10 @@ export class PeerMessages {
         const t = session.transfer
         // Before our storage is open every peer is choked.
         if (t === null) rejectChoked(peer, m, (p, why) => session.dropPeer(p, why))
-        else t.uploader.onRequest(peer, m)
+        else {
+          t.uploader.onRequest(peer, m)
+          session.choking.onAsked(peer)
+        }
       }),
       block: on((peer, m) => session.transfer?.downloader.onBlock(peer, m)),
       cancel: on((peer, m) => session.transfer?.uploader.onCancel(peer, m)),

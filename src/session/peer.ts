@@ -13,6 +13,8 @@ export interface PendingRead {
   data: Promise<Buffer>
   /** The pooled buffer the read fills, given back once the block is sent. */
   buffer: Buffer
+  /** The remote cancelled it after it was read ahead: it is not sent. */
+  cancelled?: boolean
 }
 
 export class Peer {
@@ -38,6 +40,11 @@ export class Peer {
   readonly inbound: BlockRange[] = []
   /** Requests being read from storage, in the order they will be sent. */
   readonly reading: PendingRead[] = []
+  /** The block the uploader is about to send (read, or waiting for the upload limit). */
+  sending: PendingRead | null = null
+  /** When it last asked us for a block while unchoked, or when we unchoked it (the
+   *  choking clock, ms): a slot holder that asks for nothing is idle (session/choking.ts). */
+  askedAt = 0
   /** Bytes sent since the connection last drained. */
   unflushed = 0
   serving = false
@@ -84,6 +91,11 @@ export class Peer {
   /** Smoothed round-trip time of the connection in ms, as its transport measures it
    *  (0 when unknown, e.g. an in-memory stream). */
   get rttMs (): number { return this.wire.stream.rawStream?.rtt ?? 0 }
+
+  /** Requests of its that we hold: queued, being read or about to be sent. */
+  get awaitingService (): boolean {
+    return this.inbound.length > 0 || this.reading.length > 0 || this.sending !== null
+  }
 
   /** Applies the piece count once known, consuming any bitfield and haves sent earlier. */
   learnPieceCount (pieceCount: number): void {

@@ -387,6 +387,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     const now = Date.now()
     this.fetcher.expire(now)
     this.transfer?.downloader.expireRequests(now)
+    this.choking.reassignIdle()
     const missing = this.transfer === null ? 0 : this.transfer.meta.pieceCount - this.transfer.downloader.have.size
     const noSource = this.sources.check(this.status === 'downloading', this.peers, missing, now)
     if (noSource !== null) this.emit('warning', noSource)
