@@ -56,6 +56,10 @@ export const MAX_PATH_BYTES = 4096
  *  this transport (measured: 1 block in flight 63 MB/s, 16: 154 MB/s) and far more over
  *  latency (RTT 62 ms, 4 × 16 KiB in flight: 0.6 MB/s). */
 export const REQUEST_QUEUE_MS = 1_000
+/** The same while a reader waits on imminent pieces (streaming): a request queued behind a
+ *  second of others at one peer arrives late even when another peer could send it now; with
+ *  shallow queues each next request goes to whoever has room first. */
+export const STREAM_REQUEST_QUEUE_MS = 250
 /** What a peer gets before its rate is known (about 2 MB/s at 60 ms RTT). The window then
  *  grows with the bytes that arrive, as in slow start: it covers a second at the measured
  *  rate. Larger minimums hurt swarms of upload-limited peers: requests queued at a slow

@@ -15,15 +15,17 @@ export interface WindowInput {
   rttMs: number
   /** How long we have been fetching from the peer, ms (its rate means little at first). */
   ageMs?: number
+  /** How much data, in ms at the peer's rate, may wait queued beyond the round trips
+   *  (REQUEST_QUEUE_MS unless a reader is waiting: STREAM_REQUEST_QUEUE_MS). */
+  queueMs?: number
 }
 
 /** Twice the bandwidth–delay product (so the rate measured through the window can grow
- *  past it), plus REQUEST_QUEUE_MS of data so a stall of the request path never idles the
- *  link; between MIN_INFLIGHT_BYTES and MAX_INFLIGHT_BYTES. A peer whose rate is not yet
+ *  past it), plus `queueMs` of data so a stall of the request path never idles the link; between MIN_INFLIGHT_BYTES and MAX_INFLIGHT_BYTES. A peer whose rate is not yet
  *  measured gets at least twice the round trip at INITIAL_WINDOW_RATE. */
-export function requestWindowBytes ({ rate, rttMs, ageMs = Infinity }: WindowInput): number {
+export function requestWindowBytes ({ rate, rttMs, ageMs = Infinity, queueMs = REQUEST_QUEUE_MS }: WindowInput): number {
   const rtt = Number.isFinite(rttMs) && rttMs > 0 ? rttMs : 0
-  let wanted = rate * (2 * rtt + REQUEST_QUEUE_MS) / 1000
+  let wanted = rate * (2 * rtt + queueMs) / 1000
   // A new peer: assume the path can take INITIAL_WINDOW_RATE until its rate says otherwise.
   if (ageMs < RATE_WARMUP_MS) wanted = Math.max(wanted, INITIAL_WINDOW_RATE * 2 * rtt / 1000)
   return Math.min(MAX_INFLIGHT_BYTES, Math.max(MIN_INFLIGHT_BYTES, Math.ceil(wanted)))

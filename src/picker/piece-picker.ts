@@ -212,6 +212,15 @@ export class PiecePicker {
 
   get urgentPieces (): readonly number[] { return this.urgent.pieces }
 
+  /** Whether a reader is about to reach a piece we lack (one of the in-order or imminent
+   *  urgent pieces): the downloader keeps its request queues shallow meanwhile. */
+  get awaitingImminent (): boolean {
+    const { pieces, inOrder, imminent } = this.urgent
+    const end = Math.min(pieces.length, inOrder + imminent.length)
+    for (let i = 0; i < end; i++) if (!this.have.has(pieces[i]!)) return true
+    return false
+  }
+
   /** Gives up a piece in progress that no block has arrived for (a seek left it behind): it
    *  is picked afresh later like any other. Returns whether it was dropped; the caller cancels
    *  its requests. */

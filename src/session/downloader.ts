@@ -5,8 +5,8 @@
 
 import type { Bitfield } from '../bitfield.js'
 import {
-  BLOCK_BYTES, MAX_INVALID_REQUESTS, MAX_PARTIAL_BYTES, MAX_REQUESTS_PER_PEER, MIN_PARTIAL_PIECES,
-  STREAM_URGENT_EXTRA_BYTES, STREAM_URGENT_MIN_EXTRA_PIECES
+  BLOCK_BYTES, MAX_INVALID_REQUESTS, MAX_PARTIAL_BYTES, MAX_REQUESTS_PER_PEER, MIN_PARTIAL_PIECES, REQUEST_QUEUE_MS,
+  STREAM_REQUEST_QUEUE_MS, STREAM_URGENT_EXTRA_BYTES, STREAM_URGENT_MIN_EXTRA_PIECES
 } from '../constants.js'
 import type { Metadata } from '../metadata/metadata.js'
 import { PiecePicker } from '../picker/piece-picker.js'
@@ -282,11 +282,13 @@ export class Downloader {
   }
 
   /** How many more requests fit this peer's window: its bytes in flight against its
-   *  bandwidth–delay window, in blocks of this share (a block is one piece when pieces are
-   *  smaller), and never past MAX_REQUESTS_PER_PEER. */
+   *  bandwidth–delay window (with a shallow queue while a reader waits on imminent pieces), in
+   *  blocks of this share (a block is one piece when pieces are smaller), and never past
+   *  MAX_REQUESTS_PER_PEER. */
   private requestRoom (peer: Peer): number {
     if (peer.snubbed) return 1 - peer.requests.size
-    const window = requestWindowBytes({ rate: peer.download.rate, rttMs: peer.rttMs, ageMs: Date.now() - peer.openedAt })
+    const queueMs = this.picker.awaitingImminent ? STREAM_REQUEST_QUEUE_MS : REQUEST_QUEUE_MS
+    const window = requestWindowBytes({ rate: peer.download.rate, rttMs: peer.rttMs, ageMs: Date.now() - peer.openedAt, queueMs })
     const bytes = window - peer.requests.bytes
     if (bytes <= 0) return 0
     return Math.min(MAX_REQUESTS_PER_PEER - peer.requests.size, Math.ceil(bytes / this.typicalBlock))

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
-  INITIAL_WINDOW_RATE, MAX_INFLIGHT_BYTES, MAX_UPLOAD_WINDOW_BYTES, MIN_INFLIGHT_BYTES, RATE_WARMUP_MS, REQUEST_QUEUE_MS, UPLOAD_WINDOW_BYTES
+  INITIAL_WINDOW_RATE, MAX_INFLIGHT_BYTES, MAX_UPLOAD_WINDOW_BYTES, MIN_INFLIGHT_BYTES, RATE_WARMUP_MS, REQUEST_QUEUE_MS, STREAM_REQUEST_QUEUE_MS,
+  UPLOAD_WINDOW_BYTES
 } from '../../src/constants.js'
 import { requestWindowBytes, sendWindowBytes } from '../../src/request-window.js'
 
@@ -15,6 +16,11 @@ describe('requestWindowBytes', () => {
   it('is twice the bandwidth–delay product plus the queue time at the measured rate', () => {
     // 10 MB/s at 62 ms: BDP 620 kB; 2 × 620 kB + 1 s × 10 MB/s
     expect(requestWindowBytes({ rate: 10 * MB, rttMs: 62 })).toBe(1_240_000 + 10 * MB * REQUEST_QUEUE_MS / 1000)
+  })
+
+  it('queues only the given time of data when told (a reader waiting: STREAM_REQUEST_QUEUE_MS)', () => {
+    expect(requestWindowBytes({ rate: 10 * MB, rttMs: 62, queueMs: STREAM_REQUEST_QUEUE_MS })).toBe(1_240_000 + 10 * MB * STREAM_REQUEST_QUEUE_MS / 1000)
+    expect(requestWindowBytes({ rate: 10 * MB, rttMs: 62, queueMs: STREAM_REQUEST_QUEUE_MS })).toBeLessThan(requestWindowBytes({ rate: 10 * MB, rttMs: 62 }))
   })
 
   it('grows with the round trip at the same rate', () => {

@@ -31,6 +31,19 @@ describe('PiecePicker urgent pieces', () => {
     ])
   })
 
+  it('awaits imminent pieces while an in-order or imminent one is missing, not for the rest of the window', () => {
+    const have = new Bitfield(8)
+    const p = new PiecePicker(have, { pieceCount: 8, pieceLength: () => PIECE, blockBytes: BLOCK, maxPartialPieces: 2, random: () => 0.5 })
+    expect(p.awaitingImminent).toBe(false) // no reader
+    p.setUrgent([2, 3, 4, 5, 6], 3, 1) // 2 in order, 3 and 4 imminent, 5 and 6 later
+    expect(p.awaitingImminent).toBe(true)
+    have.set(2)
+    have.set(4)
+    expect(p.awaitingImminent).toBe(true)
+    have.set(3)
+    expect(p.awaitingImminent).toBe(false) // only the rest of the window is missing
+  })
+
   it('starts an urgent piece past the partial limit, by the extra allowed and no more', () => {
     const p = picker(8, [1, 1, 5, 5, 5, 5, 5, 5], 2, 1)
     expect(p.pickBlocks(Bitfield.full(8), 4).map((b) => b.piece)).toEqual([0, 0, 1, 1]) // the limit is full

@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../../../src/bitfield.js'
+import { REQUEST_QUEUE_MS, STREAM_REQUEST_QUEUE_MS } from '../../../src/constants.js'
 import { encodeInfo } from '../../../src/metadata/info.js'
 import { infoHashOf } from '../../../src/metadata/info-hash.js'
 import { Metadata } from '../../../src/metadata/metadata.js'
@@ -16,6 +17,7 @@ import type { WireChannel } from '../../../src/wire/channel.js'
 
 const PIECES = 16
 const PIECE_BYTES = 16 * 1024 // one block a piece
+const MiB = 2 ** 20
 
 interface Sent { type: string, piece: number }
 
@@ -32,11 +34,11 @@ function scriptedPeer (id: string, has: Bitfield): { peer: Peer, sent: Sent[] } 
   return { peer, sent }
 }
 
-function downloader (peers: Peer[]): Downloader {
-  const info = encodeInfo({ name: 'a.bin', pieceSize: PIECE_BYTES, files: [{ path: [], length: PIECES * PIECE_BYTES }], pieceHashes: Buffer.alloc(PIECES * 32, 1) })
+function downloader (peers: Peer[], pieces = PIECES): Downloader {
+  const info = encodeInfo({ name: 'a.bin', pieceSize: PIECE_BYTES, files: [{ path: [], length: pieces * PIECE_BYTES }], pieceHashes: Buffer.alloc(pieces * 32, 1) })
   const meta = Metadata.fromBytes(info, infoHashOf(info))
   const none = (): void => {}
-  return new Downloader(meta, new MemoryStorage(meta), new Bitfield(PIECES), new TokenBucket({ rate: 0 }), 60_000, {
+  return new Downloader(meta, new MemoryStorage(meta), new Bitfield(pieces), new TokenBucket({ rate: 0 }), 60_000, {
     peers: () => peers.values(),
     onPieceVerified: none,
     onPieceFailed: none,
@@ -129,5 +131,26 @@ describe('Downloader streaming', () => {
     have(choking.peer, 3)
     expect(cancelled(seed.sent)).toEqual([2])
     expect(seed.peer.requests.has(3, 0)).toBe(true)
+  })
+
+  it('queues a shallow window at each peer while a reader waits on imminent pieces, the full one otherwise', () => {
+    const pieces = 256 // 4 MiB: more than either window
+    const measured = (): { peer: Peer, sent: Sent[] } => {
+      const seed = scriptedPeer('seed', Bitfield.full(pieces))
+      seed.peer.download.add(MiB) // 1 MiB/s, no round trip: the window is the queue time's worth
+      return seed
+    }
+    const plain = measured()
+    const d = downloader([plain.peer], pieces)
+    d.onPeerReady(plain.peer)
+    d.onUnchoke(plain.peer)
+    expect(requested(plain.sent).length * PIECE_BYTES).toBe(MiB * REQUEST_QUEUE_MS / 1000)
+
+    const streaming = measured()
+    const s = downloader([streaming.peer], pieces)
+    s.onPeerReady(streaming.peer)
+    s.setUrgent([0, 1, 2, 3], 4, 2)
+    s.onUnchoke(streaming.peer)
+    expect(requested(streaming.sent).length * PIECE_BYTES).toBe(MiB * STREAM_REQUEST_QUEUE_MS / 1000)
   })
 })
