@@ -21,8 +21,9 @@ export interface WindowInput {
 }
 
 /** Twice the bandwidth–delay product (so the rate measured through the window can grow
- *  past it), plus `queueMs` of data so a stall of the request path never idles the link; between MIN_INFLIGHT_BYTES and MAX_INFLIGHT_BYTES. A peer whose rate is not yet
- *  measured gets at least twice the round trip at INITIAL_WINDOW_RATE. */
+ *  past it), plus `queueMs` of data so a stall of the request path never idles the link;
+ *  between MIN_INFLIGHT_BYTES and MAX_INFLIGHT_BYTES. A peer whose rate is not yet measured
+ *  gets at least twice the round trip at INITIAL_WINDOW_RATE. */
 export function requestWindowBytes ({ rate, rttMs, ageMs = Infinity, queueMs = REQUEST_QUEUE_MS }: WindowInput): number {
   const rtt = Number.isFinite(rttMs) && rttMs > 0 ? rttMs : 0
   let wanted = rate * (2 * rtt + queueMs) / 1000

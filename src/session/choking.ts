@@ -13,7 +13,8 @@
 // not that it will ask us for them (early in a swarm, what it lacks of ours is usually on
 // its way from others). One that has asked for nothing for IDLE_SLOT_MS gives its slot to
 // the peer that has waited longest, at the next check (every PROGRESS_INTERVAL_MS) and at
-// the next round. Swarm bench, N = 16: in its first seconds an idle uploader's slots were
+// the next round, and gets none back that way before the round; with nobody waiting it
+// keeps it. Swarm bench, N = 16: in its first seconds an idle uploader's slots were
 // mostly held by such peers (231 of 323 samples of an idle uploader's slot holders, 2.5–7 s
 // after spawn), while a dozen other peers that wanted its pieces waited for the round.
 
@@ -51,6 +52,8 @@ export class Choking {
   private fills: number
   /** Peers unchoked by a fill since the last round. */
   private readonly filled = new Set<Peer>()
+  /** Peers that yielded their slot for idleness since the last round (reassignIdle). */
+  private readonly idledOut = new Set<Peer>()
   /** Since when each choked peer has wanted to be served. */
   private readonly waitingSince = new WeakMap<Peer, number>()
   private probation = false
@@ -71,14 +74,18 @@ export class Choking {
     this.fills = this.slots
     this.filled.clear()
     this.endProbation()
+    this.idledOut.clear()
     const peers = new Map<string, Peer>()
     const candidates: ChokeCandidate[] = []
+    // An idle holder competes for nothing this round while someone waits for a slot (with
+    // nobody waiting it keeps its own: choking it would leave the slot empty until the next
+    // round). A choked peer may yet ask.
+    const someoneWaits = this.waitingPeers().length > 0
     for (const peer of this.hooks.peers()) {
       peers.set(peer.id, peer)
       candidates.push({
         id: peer.id,
-        // An idle holder competes for nothing this round; a choked peer may yet ask.
-        interested: peer.remoteInterested && !this.idle(peer),
+        interested: peer.remoteInterested && !(someoneWaits && this.idle(peer)),
         downloadRate: peer.download.rate,
         uploadRate: peer.upload.rate,
         unchoked: !peer.choking
@@ -121,18 +128,23 @@ export class Choking {
 
   /** Every slot holder that has asked for nothing for idleSlotMs yields its slot to the
    *  peer that has waited longest for one (on probation, only to one that waited
-   *  probationMs). Called often (every PROGRESS_INTERVAL_MS); cheap when nobody waits. */
+   *  probationMs). A peer that yielded gets no slot back this way before the next round, so
+   *  idle peers do not pass a slot round and round (a choke and an unchoke every
+   *  idleSlotMs). Called often (every PROGRESS_INTERVAL_MS); cheap when nobody waits. */
   reassignIdle (): void {
     if (this.slots === 0) return
     const idle: Peer[] = []
     for (const p of this.hooks.peers()) if (this.idle(p)) idle.push(p)
     if (idle.length === 0) return
-    const waiting = this.waitingPeers()
+    const waiting = this.waitingPeers().filter((p) => !this.idledOut.has(p))
     for (const holder of idle) {
       const next = waiting.shift()
       if (next === undefined) return
       if (this.probation && !(this.now() - this.waitingSince.get(next)! >= this.probationMs)) return
       this.choke(holder)
+      this.idledOut.add(holder)
+      // Served between rounds, as a fill is: if it misbehaves, probation starts.
+      this.filled.add(next)
       this.unchoke(next, this.fillReason())
     }
   }

@@ -56,10 +56,8 @@ export class PeerMessages {
         const t = session.transfer
         // Before our storage is open every peer is choked.
         if (t === null) rejectChoked(peer, m, (p, why) => session.dropPeer(p, why))
-        else {
-          t.uploader.onRequest(peer, m)
-          session.choking.onAsked(peer)
-        }
+        // Only a request it queued shows the peer using its slot (not junk we rejected).
+        else if (t.uploader.onRequest(peer, m)) session.choking.onAsked(peer)
       }),
       block: on((peer, m) => session.transfer?.downloader.onBlock(peer, m)),
       cancel: on((peer, m) => session.transfer?.uploader.onCancel(peer, m)),

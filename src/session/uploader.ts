@@ -42,23 +42,25 @@ export class Uploader {
     this.buffers = buffers
   }
 
-  onRequest (peer: Peer, range: BlockRange): void {
+  /** Queues the request if it is valid and the peer unchoked; returns whether it did. */
+  onRequest (peer: Peer, range: BlockRange): boolean {
     const invalid = this.validate(range)
     if (invalid !== null) {
       peer.wire.send('reject', range)
       if (++peer.invalidMessages > MAX_INVALID_REQUESTS) this.hooks.onMisbehaving(peer, invalid)
-      return
+      return false
     }
     if (peer.choking) {
       rejectChoked(peer, range, this.hooks.onMisbehaving)
-      return
+      return false
     }
     if (peer.inbound.length >= MAX_INBOUND_REQUESTS) {
       this.hooks.onMisbehaving(peer, `more than ${MAX_INBOUND_REQUESTS} requests queued`)
-      return
+      return false
     }
     peer.inbound.push(range)
     this.serveSoon(peer)
+    return true
   }
 
   /** A cancelled block is not sent, even one already read ahead or waiting for the upload

@@ -1,6 +1,8 @@
 // Choking against scripted peers (no sockets, a clock the test moves): a slot holder that
-// asks for nothing for idleSlotMs yields its slot to the peer that has waited longest; one
-// that asks, or whose requests we still hold, keeps it; with nobody waiting nothing changes.
+// asks for nothing for idleSlotMs yields its slot to the peer that has waited longest, and
+// gets none back that way before the next round; one that asks, or whose requests we still
+// hold, keeps it; with nobody waiting nothing changes, at the round either; a peer served
+// that way that misbehaves puts the node on probation, as one served by a fill does.
 
 import { describe, expect, it } from 'vitest'
 import { Choking } from '../../../src/session/choking.js'
@@ -8,6 +10,7 @@ import { Peer } from '../../../src/session/peer.js'
 import type { WireChannel } from '../../../src/wire/channel.js'
 
 const IDLE_MS = 500
+const PROBATION_MS = 400
 
 function scriptedPeer (id: string): { peer: Peer, sent: string[] } {
   const sent: string[] = []
@@ -27,7 +30,7 @@ function choking (slots: number, peers: Peer[]): { choking: Choking, clock: { ms
     seeding: () => false,
     onChoked: () => {},
     onUnchoked: () => {}
-  }, { idleSlotMs: IDLE_MS, probationMs: 400, now: () => clock.ms })
+  }, { idleSlotMs: IDLE_MS, probationMs: PROBATION_MS, now: () => clock.ms })
   return { choking: c, clock }
 }
 
@@ -51,13 +54,15 @@ describe('Choking idle slots', () => {
     expect([a.peer.choking, b.peer.choking, c.peer.choking]).toEqual([true, false, true])
     expect(a.sent).toEqual(['unchoke', 'choke'])
     expect(b.sent).toEqual(['unchoke'])
-    // b asks for nothing either: the slot moves on to c (the longest waiting now), then back to a.
+    // b asks for nothing either: the slot moves on to c (the longest waiting now) ...
     clock.ms += IDLE_MS
     ch.reassignIdle()
     expect([a.peer.choking, b.peer.choking, c.peer.choking]).toEqual([true, true, false])
+    // ... and not back to a or b, which yielded it this round: c keeps it, idle or not.
     clock.ms += IDLE_MS
     ch.reassignIdle()
-    expect([a.peer.choking, b.peer.choking, c.peer.choking]).toEqual([false, true, true])
+    expect([a.peer.choking, b.peer.choking, c.peer.choking]).toEqual([true, true, false])
+    expect(c.sent).toEqual(['unchoke'])
   })
 
   it('leaves the slot with a holder that asks, or whose requests are still queued', () => {
@@ -96,5 +101,33 @@ describe('Choking idle slots', () => {
     expect(b.peer.choking).toBe(true) // the one slot is held (by an idle peer)
     ch.rechoke()
     expect([a.peer.choking, b.peer.choking]).toEqual([true, false])
+  })
+
+  it('keeps an idle holder at the round when nobody waits (its slot would stay empty until the next)', () => {
+    const a = scriptedPeer('a')
+    const { choking: ch, clock } = choking(4, [a.peer])
+    ch.onInterested(a.peer)
+    clock.ms += 10 * IDLE_MS
+    ch.rechoke()
+    expect(a.peer.choking).toBe(false)
+    expect(a.sent).toEqual(['unchoke'])
+  })
+
+  it('a peer given an idle slot that misbehaves puts the node on probation', () => {
+    const a = scriptedPeer('a')
+    const b = scriptedPeer('b')
+    const c = scriptedPeer('c')
+    const peers = [a.peer, b.peer]
+    const { choking: ch, clock } = choking(1, peers)
+    ch.onInterested(a.peer)
+    ch.onInterested(b.peer)
+    clock.ms += IDLE_MS
+    ch.reassignIdle()
+    expect([a.peer.choking, b.peer.choking]).toEqual([true, false])
+    ch.onMisbehaved(b.peer) // b is dropped: its slot is free
+    peers.splice(peers.indexOf(b.peer), 1, c.peer)
+    ch.onInterested(c.peer)
+    expect(c.peer.choking).toBe(true) // on probation: a newcomer waits PROBATION_MS for a free slot
+    ch.stop()
   })
 })

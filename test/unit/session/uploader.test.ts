@@ -17,10 +17,21 @@ import type { WireChannel } from '../../../src/wire/channel.js'
 
 const PIECES = 8
 const PIECE_BYTES = 16 * 1024 // one block a piece
+const UPLOAD_RATE = 64 * 1024
+/** A block's worth of tokens at UPLOAD_RATE, ms. */
+const BLOCK_MS = PIECE_BYTES / UPLOAD_RATE * 1000
+
+/** The pool, counting what it lends and gets back. */
+class CountingBuffers extends BlockBuffers {
+  taken = 0
+  given = 0
+  override take (length: number): Buffer { this.taken++; return super.take(length) }
+  override give (buffer: Buffer): void { this.given++; super.give(buffer) }
+}
 
 interface SentBlock { piece: number, sha256: string }
 
-function setup (): { uploader: Uploader, peer: Peer, sent: SentBlock[], content: Buffer, clock: { ms: number, perBlock: number }, nextBlock: () => Promise<SentBlock> } {
+function setup (): { uploader: Uploader, peer: Peer, sent: SentBlock[], content: Buffer, clock: { ms: number, perBlock: number }, nextBlock: () => Promise<SentBlock>, buffers: CountingBuffers } {
   const content = Buffer.alloc(PIECES * PIECE_BYTES)
   for (let i = 0; i < content.length; i++) content[i] = (i * 7 + (i >> 14)) & 0xff
   const hashes = Buffer.concat([...Array(PIECES).keys()].map((p) => createHash('sha256').update(content.subarray(p * PIECE_BYTES, (p + 1) * PIECE_BYTES)).digest()))
@@ -46,13 +57,14 @@ function setup (): { uploader: Uploader, peer: Peer, sent: SentBlock[], content:
   } as unknown as WireChannel
   const peer = new Peer('remote', wire)
   peer.choking = false
-  const limit = new TokenBucket({ rate: 64 * 1024, burst: PIECE_BYTES, now: () => clock.ms })
+  const limit = new TokenBucket({ rate: UPLOAD_RATE, burst: PIECE_BYTES, now: () => clock.ms })
+  const buffers = new CountingBuffers(PIECE_BYTES, 4)
   const uploader = new Uploader(meta, new MemoryStorage(meta, content), Bitfield.full(PIECES), limit, {
     onMisbehaving: (_peer, why) => { throw new Error(why) },
     onReadError: (err) => { throw err }
-  }, new BlockBuffers(PIECE_BYTES, 4))
+  }, buffers)
   const nextBlock = async (): Promise<SentBlock> => await new Promise((resolve) => waiters.push(resolve))
-  return { uploader, peer, sent, content, clock, nextBlock }
+  return { uploader, peer, sent, content, clock, nextBlock, buffers }
 }
 
 const range = (piece: number): { piece: number, offset: number, length: number } => ({ piece, offset: 0, length: PIECE_BYTES })
@@ -60,7 +72,7 @@ const digestOf = (content: Buffer, piece: number): string => createHash('sha256'
 
 describe('Uploader cancels', () => {
   it('does not send a cancelled block that was read ahead or is waiting for the upload limit', async () => {
-    const { uploader, peer, sent, content, clock, nextBlock } = setup()
+    const { uploader, peer, sent, content, clock, nextBlock, buffers } = setup()
     const first = nextBlock()
     for (const piece of [0, 1, 2, 3]) uploader.onRequest(peer, range(piece))
     // The bucket starts full: piece 0 goes at once; 1 waits for tokens, 2 and 3 are read ahead.
@@ -75,6 +87,8 @@ describe('Uploader cancels', () => {
     expect(sent).toEqual([{ piece: 0, sha256: digestOf(content, 0) }, { piece: 3, sha256: digestOf(content, 3) }])
     expect(peer.sending).toBeNull()
     expect(peer.awaitingService).toBe(false)
+    // Every pooled buffer lent for the four reads came back, the cancelled blocks' too.
+    expect([buffers.taken, buffers.given]).toEqual([4, 4])
   })
 
   it('drops a cancelled request still queued, and serves the rest in request order', async () => {
@@ -87,8 +101,8 @@ describe('Uploader cancels', () => {
     uploader.onCancel(peer, range(6))
     expect(peer.inbound.map((r) => r.piece)).not.toContain(6)
     const rest: Array<Promise<SentBlock>> = [1, 2, 3, 4, 5].map(() => nextBlock())
-    clock.perBlock = 250 // a block's worth of tokens at 64 KiB/s
-    clock.ms += 250
+    clock.perBlock = BLOCK_MS
+    clock.ms += BLOCK_MS
     await Promise.all(rest)
     expect(sent.map((b) => b.piece)).toEqual([0, 1, 2, 3, 4, 5])
     for (const b of sent) expect(b.sha256).toBe(digestOf(content, b.piece))
